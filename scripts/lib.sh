@@ -1,0 +1,76 @@
+# Shared by scripts/run-app.sh and scripts/run-tests.sh: installs what Letdown
+# needs on Debian/Ubuntu, printing what it installs and skipping what is present.
+# shellcheck shell=bash
+
+# Tauri's WebKitGTK prerequisites and ALSA headers for rodio.
+APP_PACKAGES=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev
+  libssl-dev librsvg2-dev libasound2-dev libasound2-plugins)
+# A virtual screen, the WebDriver bridge, a sound server and the tools tests use.
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver pulseaudio pulseaudio-utils sox imagemagick
+  dbus-x11 x11-utils nodejs)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# ensure_packages PKG...: installs the ones dpkg does not already have.
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      continue
+    fi
+    missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "System packages: all ${#@} present"
+    return
+  fi
+  if ! command -v apt-get >/dev/null; then
+    echo "Letdown's setup installs packages with apt (Debian/Ubuntu). Please install: ${missing[*]}" >&2
+    exit 1
+  fi
+  say "Installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Node 18+ runs the UI tests (node --test). Ubuntu 22.04's apt node is 12, so
+# fall back to the node build published on the npm registry.
+ensure_node() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -ge 18 ]; then
+    return
+  fi
+  local prefix="$ROOT/target/tools/node20"
+  if [ ! -x "$prefix/node_modules/node/bin/node" ]; then
+    say "Installing Node.js 20 into target/tools (the system's is too old for node --test)"
+    npm install --silent --no-audit --no-fund --prefix "$prefix" node@20
+  fi
+  export PATH="$prefix/node_modules/node/bin:$PATH"
+}
+
+# tauri-driver bridges WebDriver to WebKitWebDriver for the end-to-end tests.
+ensure_tauri_driver() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if command -v tauri-driver >/dev/null; then
+    return
+  fi
+  say "Installing tauri-driver (cargo install, about a minute)"
+  cargo install tauri-driver --locked --quiet
+}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export ROOT
+cd "$ROOT"
+if ! command -v cargo >/dev/null; then
+  if [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  else
+    echo "Letdown is built with Rust: install it from rustup first, then run this again." >&2
+    exit 1
+  fi
+fi

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Quick start, command two: installs what is missing, then runs every test —
+# formatting and lints, Rust tests (with a real sound server), UI logic tests
+# with node, and end-to-end tests of the real app in a real window.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ensure_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_node
+ensure_tauri_driver
+
+say "Formatting (cargo fmt --check)"
+cargo fmt --all --check
+say "Lints (cargo clippy -D warnings)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+source tests/harness/env.sh
+trap harness_stop EXIT
+harness_start
+
+say "Rust tests (with the harness's sound server)"
+cargo test --workspace -- --include-ignored
+say "UI logic tests (node --test)"
+node --test tests/ui/
+say "Building the app for the end-to-end tests"
+cargo build -p letdown --quiet
+export LETDOWN_BIN="$ROOT/target/debug/letdown"
+say "End-to-end tests on the real app (screenshots in target/e2e-screens/)"
+node --test --test-concurrency=1 tests/e2e/
+say "All tests passed"

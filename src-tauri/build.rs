@@ -1,0 +1,14 @@
+// Declares the app's own commands to Tauri's ACL so each one needs an explicit
+// `allow-…` permission in capabilities/; nothing is reachable by default.
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(letdown_commands())),
+    )
+    .expect("failed to run tauri-build");
+}
+
+/// The IPC surface. Keep in step with `generate_handler!` in src/lib.rs.
+fn letdown_commands() -> &'static [&'static str] {
+    &["app_info"]
+}

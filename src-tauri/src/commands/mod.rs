@@ -1,0 +1,28 @@
+//! The IPC surface: thin functions that validate input, call the domain and map errors.
+//! Every command here must also be listed in build.rs and allowed in capabilities/.
+
+use serde::Serialize;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Serialize)]
+pub struct AppInfo {
+    pub name: String,
+    pub version: String,
+    /// Where the diary and media are kept, shown so a parent can back them up.
+    pub data_dir: String,
+}
+
+#[tauri::command]
+pub fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo> {
+    let data_dir = app
+        .path()
+        .app_data_dir()
+        .map_err(|e| Error::DataDir(e.to_string()))?;
+    Ok(AppInfo {
+        name: app.package_info().name.clone(),
+        version: app.package_info().version.to_string(),
+        data_dir: data_dir.display().to_string(),
+    })
+}

@@ -1,0 +1,567 @@
+//! The diary: one SQLite file holding routines, sessions, their event logs and
+//! settings. Knows nothing of Tauri; every write is durable when it returns.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Transaction};
+use rusqlite_migration::{Migrations, M};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::routine::{presets, Routine};
+use crate::session::{Event, EventKind, Session};
+
+/// Append-only: never edit a migration that has shipped, add a new one.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("../migrations/0001_diary.sql"))])
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> usize {
+    1
+}
+
+pub struct Diary {
+    conn: Connection,
+}
+
+/// What the parent enters on the finish sheet. Amounts are millilitres.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finish {
+    #[serde(default)]
+    pub amount_left_ml: Option<f64>,
+    #[serde(default)]
+    pub amount_right_ml: Option<f64>,
+    #[serde(default)]
+    pub amount_total_ml: Option<f64>,
+    #[serde(default)]
+    pub comfort: Option<u8>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+pub const MAX_ML: f64 = 2_000.0;
+pub const MAX_NOTE_CHARS: usize = 4_000;
+pub const MAX_TAGS: usize = 12;
+pub const MAX_TAG_CHARS: usize = 32;
+
+impl Finish {
+    /// Checks and tidies what was typed; the total is the sum of the sides when not given.
+    pub fn validated(mut self) -> Result<Finish> {
+        for amount in [
+            self.amount_left_ml,
+            self.amount_right_ml,
+            self.amount_total_ml,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !amount.is_finite() || !(0.0..=MAX_ML).contains(&amount) {
+                return Err(Error::Invalid(
+                    "An amount must be a number between 0 and 2000 ml.".into(),
+                ));
+            }
+        }
+        if self.amount_total_ml.is_none()
+            && (self.amount_left_ml.is_some() || self.amount_right_ml.is_some())
+        {
+            self.amount_total_ml =
+                Some(self.amount_left_ml.unwrap_or(0.0) + self.amount_right_ml.unwrap_or(0.0));
+        }
+        if let Some(c) = self.comfort {
+            if !(1..=5).contains(&c) {
+                return Err(Error::Invalid("Comfort is a number from 1 to 5.".into()));
+            }
+        }
+        self.note = self
+            .note
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
+        if self
+            .note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+        {
+            return Err(Error::Invalid(format!(
+                "A note can be at most {MAX_NOTE_CHARS} characters."
+            )));
+        }
+        let mut tags: Vec<String> = Vec::new();
+        for tag in self.tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            if tag.chars().count() > MAX_TAG_CHARS {
+                return Err(Error::Invalid(format!(
+                    "A tag can be at most {MAX_TAG_CHARS} characters."
+                )));
+            }
+            if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+                tags.push(tag.to_string());
+            }
+        }
+        if tags.len() > MAX_TAGS {
+            return Err(Error::Invalid(format!("At most {MAX_TAGS} tags, please.")));
+        }
+        self.tags = tags;
+        Ok(self)
+    }
+}
+
+/// A session as the diary lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionRow {
+    pub id: i64,
+    pub routine_name: String,
+    pub started_ms: i64,
+    pub started_offset_min: i32,
+    pub ended_ms: Option<i64>,
+    pub active_ms: Option<u64>,
+    pub amount_left_ml: Option<f64>,
+    pub amount_right_ml: Option<f64>,
+    pub amount_total_ml: Option<f64>,
+    pub comfort: Option<u8>,
+    pub letdown_count: u32,
+    pub first_letdown_ms: Option<u64>,
+    pub note: Option<String>,
+}
+
+/// Totals over a span of the diary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub sessions: u32,
+    pub total_ml: f64,
+    pub avg_ml: Option<f64>,
+    pub avg_letdowns: Option<f64>,
+    pub avg_first_letdown_ms: Option<f64>,
+    pub avg_comfort: Option<f64>,
+}
+
+/// An unfinished session found in the diary.
+pub struct OpenSession {
+    pub id: i64,
+    pub routine: Routine,
+    pub events: Vec<Event>,
+}
+
+fn map_open_error(e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            Error::DiaryDamaged(e.to_string())
+        }
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            Error::DiaryUnavailable(e.to_string())
+        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::DiaryBusy,
+        Some(ErrorCode::DiskFull) => Error::DiskFull,
+        _ => Error::Db(e),
+    }
+}
+
+impl Diary {
+    /// Opens (creating if needed) the diary file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Diary> {
+        Self::setup(Connection::open(path).map_err(map_open_error)?)
+    }
+
+    pub fn open_in_memory() -> Result<Diary> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Diary> {
+        // Pragmas first, outside any transaction. WAL lets the diary be read
+        // while a write is in flight; synchronous=FULL makes each commit
+        // survive a power cut, not only a crash (a commit costs well under a
+        // millisecond here: see BENCHMARKS.md).
+        conn.busy_timeout(std::time::Duration::from_secs(2))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(map_open_error)?;
+        // Reading the journal mode is the first real read of the file: a
+        // damaged or foreign file is found here.
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            .map_err(map_open_error)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(map_open_error)?;
+        if version > schema_version() as i64 {
+            return Err(Error::DiaryTooNew);
+        }
+        migrations().to_latest(&mut conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => map_open_error(err),
+            other => Error::Migration(other.to_string()),
+        })?;
+        let diary = Diary { conn };
+        diary.seed_presets()?;
+        Ok(diary)
+    }
+
+    fn seed_presets(&self) -> Result<()> {
+        let count: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM routines", [], |r| r.get(0))?;
+        if count == 0 {
+            for routine in presets() {
+                self.save_routine(&routine, 0)?;
+            }
+        }
+        Ok(())
+    }
+
+    // --- routines -------------------------------------------------------
+
+    pub fn routines(&self) -> Result<Vec<Routine>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, steps_json FROM routines ORDER BY position, id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, name, steps) = row?;
+            Ok(Routine {
+                id,
+                name,
+                steps: serde_json::from_str(&steps).map_err(|e| Error::Migration(e.to_string()))?,
+            })
+        })
+        .collect()
+    }
+
+    pub fn routine(&self, id: i64) -> Result<Routine> {
+        self.routines()?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or(Error::NotFound("That routine"))
+    }
+
+    /// Inserts a new routine (id 0) or updates one; returns its id.
+    pub fn save_routine(&self, routine: &Routine, now_ms: i64) -> Result<i64> {
+        routine.validate()?;
+        let steps =
+            serde_json::to_string(&routine.steps).map_err(|e| Error::Invalid(e.to_string()))?;
+        let name = routine.name.trim();
+        let result = if routine.id == 0 {
+            self.conn
+                .execute(
+                    "INSERT INTO routines (name, steps_json, position, created_ms, updated_ms)
+                     VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM routines), ?3, ?3)",
+                    params![name, steps, now_ms],
+                )
+                .map(|_| self.conn.last_insert_rowid())
+        } else {
+            self.conn
+                .execute(
+                    "UPDATE routines SET name = ?2, steps_json = ?3, updated_ms = ?4 WHERE id = ?1",
+                    params![routine.id, name, steps, now_ms],
+                )
+                .and_then(|n| match n {
+                    0 => Err(rusqlite::Error::QueryReturnedNoRows),
+                    _ => Ok(routine.id),
+                })
+        };
+        result.map_err(|e| match e.sqlite_error_code() {
+            Some(ErrorCode::ConstraintViolation) => {
+                Error::Invalid(format!("There is already a routine called “{name}”."))
+            }
+            _ if matches!(e, rusqlite::Error::QueryReturnedNoRows) => {
+                Error::NotFound("That routine")
+            }
+            _ => Error::from(e),
+        })
+    }
+
+    // --- the session in progress -----------------------------------------
+
+    /// Creates a session and writes its `Start` event, in one transaction.
+    pub fn create_session(&mut self, routine: &Routine, start: &Event) -> Result<i64> {
+        let routine_json =
+            serde_json::to_string(routine).map_err(|e| Error::Invalid(e.to_string()))?;
+        let tx = self.conn.transaction()?;
+        let routine_id = (routine.id != 0).then_some(routine.id);
+        tx.execute(
+            "INSERT INTO sessions (routine_id, routine_json, started_ms, started_offset_min)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![routine_id, routine_json, start.at_ms, start.offset_min],
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(ErrorCode::ConstraintViolation) => Error::SessionInProgress,
+            _ => Error::from(e),
+        })?;
+        let id = tx.last_insert_rowid();
+        insert_event(&tx, id, 0, start, Some(0))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Appends one event to a session's log. Durable when it returns.
+    pub fn append_event(
+        &mut self,
+        session_id: i64,
+        seq: u32,
+        event: &Event,
+        step_index: Option<usize>,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        insert_event(&tx, session_id, seq, event, step_index)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The session in progress, if the app stopped before it was finished.
+    pub fn open_session(&self) -> Result<Option<OpenSession>> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT id, routine_json FROM sessions WHERE status = 'open'",
+                [],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?;
+        let Some((id, routine_json)) = found else {
+            return Ok(None);
+        };
+        let routine: Routine = serde_json::from_str(&routine_json)
+            .map_err(|e| Error::DiaryDamaged(format!("session {id}: {e}")))?;
+        Ok(Some(OpenSession {
+            id,
+            routine,
+            events: self.events(id)?,
+        }))
+    }
+
+    pub fn events(&self, session_id: i64) -> Result<Vec<Event>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT data_json, at_ms, offset_min, active_ms FROM events
+             WHERE session_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([session_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i32>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (data, at_ms, offset_min, active_ms) = row?;
+            let kind: EventKind = serde_json::from_str(&data)
+                .map_err(|e| Error::DiaryDamaged(format!("session {session_id}: {e}")))?;
+            Ok(Event {
+                kind,
+                at_ms,
+                offset_min,
+                active_ms: active_ms.max(0) as u64,
+            })
+        })
+        .collect()
+    }
+
+    /// Closes a session with what the parent entered, and writes its steps as run.
+    pub fn finish_session(
+        &mut self,
+        id: i64,
+        session: &Session,
+        finish: &Finish,
+        at_ms: i64,
+        offset_min: i32,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE sessions SET status = 'finished', ended_ms = ?2, ended_offset_min = ?3,
+               active_ms = ?4, amount_left_ml = ?5, amount_right_ml = ?6, amount_total_ml = ?7,
+               comfort = ?8, note = ?9, letdown_count = ?10, first_letdown_ms = ?11
+             WHERE id = ?1 AND status = 'open'",
+            params![
+                id,
+                at_ms,
+                offset_min,
+                session.active_ms as i64,
+                finish.amount_left_ml,
+                finish.amount_right_ml,
+                finish.amount_total_ml,
+                finish.comfort,
+                finish.note,
+                session.letdowns().count() as i64,
+                session.first_letdown_ms().map(|v| v as i64),
+            ],
+        )?;
+        if changed == 0 {
+            return Err(Error::NoSession);
+        }
+        for (seq, run) in session.runs.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO session_steps (session_id, seq, step_index, kind, planned_ms,
+                   started_active_ms, ended_active_ms, ended)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    id,
+                    seq as i64,
+                    run.index as i64,
+                    run.kind.as_str(),
+                    run.planned_ms as i64,
+                    run.started_active_ms as i64,
+                    run.ended_active_ms.unwrap_or(session.active_ms) as i64,
+                    serde_json::to_value(run.ended.unwrap_or(crate::session::StepEnd::Finished))
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                ],
+            )?;
+        }
+        for tag in &finish.tags {
+            tx.execute(
+                "INSERT OR IGNORE INTO session_tags (session_id, tag) VALUES (?1, ?2)",
+                params![id, tag],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets a session aside; `restore_session` brings it back while it is recent.
+    pub fn discard_session(&mut self, id: i64, at_ms: i64) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE sessions SET status = 'discarded', discarded_ms = ?2 WHERE id = ?1 AND status = 'open'",
+            params![id, at_ms],
+        )?;
+        if n == 0 {
+            return Err(Error::NoSession);
+        }
+        Ok(())
+    }
+
+    /// Brings back a session discarded at or after `since_ms`, if none is in progress.
+    pub fn restore_session(&mut self, id: i64, since_ms: i64) -> Result<()> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE sessions SET status = 'open', discarded_ms = NULL
+                 WHERE id = ?1 AND status = 'discarded' AND discarded_ms >= ?2",
+                params![id, since_ms],
+            )
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(ErrorCode::ConstraintViolation) => Error::SessionInProgress,
+                _ => Error::from(e),
+            })?;
+        if n == 0 {
+            return Err(Error::UndoExpired);
+        }
+        Ok(())
+    }
+
+    // --- reading the diary -----------------------------------------------
+
+    /// Finished sessions that started in `[from_ms, to_ms)`, newest first.
+    pub fn sessions_between(&self, from_ms: i64, to_ms: i64) -> Result<Vec<SessionRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, json_extract(routine_json, '$.name'), started_ms, started_offset_min,
+                    ended_ms, active_ms, amount_left_ml, amount_right_ml, amount_total_ml,
+                    comfort, coalesce(letdown_count, 0), first_letdown_ms, note
+             FROM sessions
+             WHERE status = 'finished' AND started_ms >= ?1 AND started_ms < ?2
+             ORDER BY started_ms DESC",
+        )?;
+        let rows = stmt.query_map([from_ms, to_ms], |r| {
+            Ok(SessionRow {
+                id: r.get(0)?,
+                routine_name: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                started_ms: r.get(2)?,
+                started_offset_min: r.get(3)?,
+                ended_ms: r.get(4)?,
+                active_ms: r.get::<_, Option<i64>>(5)?.map(|v| v.max(0) as u64),
+                amount_left_ml: r.get(6)?,
+                amount_right_ml: r.get(7)?,
+                amount_total_ml: r.get(8)?,
+                comfort: r.get(9)?,
+                letdown_count: r.get(10)?,
+                first_letdown_ms: r.get::<_, Option<i64>>(11)?.map(|v| v.max(0) as u64),
+                note: r.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Totals for finished sessions that started in `[from_ms, to_ms)`.
+    pub fn stats_between(&self, from_ms: i64, to_ms: i64) -> Result<Stats> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*), coalesce(sum(amount_total_ml), 0), avg(amount_total_ml),
+                    avg(letdown_count), avg(first_letdown_ms), avg(comfort)
+             FROM sessions
+             WHERE status = 'finished' AND started_ms >= ?1 AND started_ms < ?2",
+        )?;
+        Ok(stmt.query_row([from_ms, to_ms], |r| {
+            Ok(Stats {
+                sessions: r.get(0)?,
+                total_ml: r.get(1)?,
+                avg_ml: r.get(2)?,
+                avg_letdowns: r.get(3)?,
+                avg_first_letdown_ms: r.get(4)?,
+                avg_comfort: r.get(5)?,
+            })
+        })?)
+    }
+
+    pub fn tags(&self, session_id: i64) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT tag FROM session_tags WHERE session_id = ?1 ORDER BY tag")?;
+        let rows = stmt.query_map([session_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    // --- settings ---------------------------------------------------------
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Direct access for tests and benchmarks that build diaries in bulk.
+    #[doc(hidden)]
+    pub fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+fn insert_event(
+    tx: &Transaction,
+    session_id: i64,
+    seq: u32,
+    event: &Event,
+    step_index: Option<usize>,
+) -> Result<()> {
+    let data = serde_json::to_string(&event.kind).map_err(|e| Error::Invalid(e.to_string()))?;
+    tx.prepare_cached(
+        "INSERT INTO events (session_id, seq, kind, at_ms, offset_min, active_ms, step_index, data_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        session_id,
+        seq,
+        event.kind.name(),
+        event.at_ms,
+        event.offset_min,
+        event.active_ms as i64,
+        step_index.map(|i| i as i64),
+        data,
+    ])?;
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! The one error type every command returns, written for a tired parent, not a developer.
+
+use serde::ser::SerializeStruct;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The app could not find or create its own data folder.
+    #[error("Letdown could not open its data folder ({0}). Check that your user folder is not full or read-only.")]
+    DataDir(String),
+    #[error("Your diary file looks damaged, so Letdown has not changed it. ({0})")]
+    DiaryDamaged(String),
+    #[error("This diary was written by a newer version of Letdown. Please update Letdown to open it; it has not been changed.")]
+    DiaryTooNew,
+    #[error("Letdown cannot write to your diary ({0}). Check that the folder is not read-only.")]
+    DiaryUnavailable(String),
+    #[error("Your diary is busy in another program. Please close other copies of Letdown and try again.")]
+    DiaryBusy,
+    #[error("The disk is full, so Letdown could not save that. Free some space and try again; nothing saved before was lost.")]
+    DiskFull,
+    #[error("Letdown could not update your diary's format ({0}). It has not been changed.")]
+    Migration(String),
+    #[error("Something went wrong saving to your diary ({0}). What you saved before is safe.")]
+    Db(#[from] rusqlite::Error),
+    /// Something typed or sent does not make sense; the message says what.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} is no longer in your diary.")]
+    NotFound(&'static str),
+    #[error("A session is already in progress. Finish or discard it first.")]
+    SessionInProgress,
+    #[error("There is no session in progress.")]
+    NoSession,
+    #[error("That session can no longer be brought back.")]
+    UndoExpired,
+}
+
+impl Error {
+    /// A stable, machine-readable name the UI can switch on.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::DataDir(_) => "data_dir",
+            Error::DiaryDamaged(_) => "diary_damaged",
+            Error::DiaryTooNew => "diary_too_new",
+            Error::DiaryUnavailable(_) => "diary_unavailable",
+            Error::DiaryBusy => "diary_busy",
+            Error::DiskFull => "disk_full",
+            Error::Migration(_) => "migration",
+            Error::Db(_) => "diary",
+            Error::Invalid(_) => "invalid",
+            Error::NotFound(_) => "not_found",
+            Error::SessionInProgress => "session_in_progress",
+            Error::NoSession => "no_session",
+            Error::UndoExpired => "undo_expired",
+        }
+    }
+}
+
+/// Serialised as `{ kind, message }` so the UI can show `message` as is.
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Error", 2)?;
+        s.serialize_field("kind", self.kind())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_as_kind_and_plain_message() {
+        let json = serde_json::to_value(Error::DataDir("disk full".into())).unwrap();
+        assert_eq!(json["kind"], "data_dir");
+        let message = json["message"].as_str().unwrap();
+        assert!(message.starts_with("Letdown could not open its data folder"));
+        assert!(message.contains("disk full"));
+    }
+}

@@ -1,0 +1,34 @@
+//! Letdown: wires the app together — plugins, shared state and the IPC commands.
+//! Domain logic lives in its own modules and knows nothing of Tauri.
+
+pub mod audio;
+mod commands;
+pub mod diary;
+pub mod engine;
+pub mod error;
+pub mod routine;
+pub mod session;
+
+pub use error::Error;
+
+use tauri::{Builder, Context, Runtime};
+
+/// Everything the app is, minus the runtime: `run()` passes the real builder,
+/// tests pass `tauri::test::mock_builder()`.
+pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    builder
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .invoke_handler(tauri::generate_handler![commands::app_info])
+}
+
+/// The app's configuration, embedded UI and compiled capabilities.
+pub fn context<R: Runtime>() -> Context<R> {
+    tauri::generate_context!()
+}
+
+pub fn run() {
+    if let Err(e) = build_app(Builder::default()).run(context()) {
+        eprintln!("Letdown could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,151 @@
+//! Helpers shared by the integration tests: polling with a deadline, and
+//! recording what the harness's sound server actually played.
+#![allow(dead_code)] // each test binary uses its own share of these helpers
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use letdown::audio::{Audio, SoundStatus};
+
+/// Calls `probe` every 20 ms until it returns `Some`, or gives up after `timeout`.
+pub fn poll<T>(timeout: Duration, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = probe() {
+            return Some(value);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+const RATE: usize = 44_100;
+
+/// Only one test at a time may listen to the sink, or they hear each other.
+static SINK: Mutex<()> = Mutex::new(());
+
+/// A recording of the harness sink's monitor, started before the sound plays.
+pub struct Recording {
+    child: Child,
+    file: PathBuf,
+    _dir: tempfile::TempDir,
+    _sink: MutexGuard<'static, ()>,
+}
+
+fn recording_streams() -> usize {
+    Command::new("pactl")
+        .args(["list", "short", "source-outputs"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).lines().count())
+        .unwrap_or(0)
+}
+
+impl Recording {
+    pub fn start() -> Recording {
+        let sink_lock = SINK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let sink = std::env::var("LETDOWN_TEST_SINK")
+            .expect("LETDOWN_TEST_SINK is set by tests/harness/env.sh: run scripts/run-tests.sh");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("heard.f32");
+        let before = recording_streams();
+        let child = Command::new("parec")
+            .args(["-d", &format!("{sink}.monitor")])
+            .args([
+                "--format=float32le",
+                "--rate=44100",
+                "--channels=1",
+                "--latency-msec=10",
+            ])
+            .stdout(std::fs::File::create(&file).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("parec (pulseaudio-utils) is installed");
+        // Wait until the server lists the recording stream, so nothing is missed.
+        poll(Duration::from_secs(5), || {
+            (recording_streams() > before).then_some(())
+        })
+        .expect("parec connected to the sound server");
+        Recording {
+            child,
+            file,
+            _dir: dir,
+            _sink: sink_lock,
+        }
+    }
+
+    /// Stops recording and returns the samples heard.
+    pub fn stop(mut self) -> Heard {
+        Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap();
+        let bytes = std::fs::read(&self.file).unwrap();
+        Heard(
+            bytes
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+        )
+    }
+}
+
+/// Mono samples at 44.1 kHz, as recorded.
+pub struct Heard(pub Vec<f32>);
+
+impl Heard {
+    pub fn peak(&self) -> f32 {
+        self.0.iter().fold(0.0, |m, s| m.max(s.abs()))
+    }
+
+    /// RMS over the part that was not silent.
+    pub fn rms(&self) -> f32 {
+        let loud: Vec<f32> = self.0.iter().copied().filter(|s| s.abs() > 1e-4).collect();
+        if loud.is_empty() {
+            return 0.0;
+        }
+        (loud.iter().map(|s| s * s).sum::<f32>() / loud.len() as f32).sqrt()
+    }
+
+    /// Seconds of 10 ms windows whose peak is above `threshold`.
+    pub fn seconds_above(&self, threshold: f32) -> f32 {
+        let window = RATE / 100;
+        let loud = self
+            .0
+            .chunks(window)
+            .filter(|w| w.iter().any(|s| s.abs() > threshold))
+            .count();
+        loud as f32 / 100.0
+    }
+
+    pub fn seconds(&self) -> f32 {
+        self.0.len() as f32 / RATE as f32
+    }
+}
+
+/// Runs `f` with this process's audio pointed at no device at all: an empty
+/// ALSA configuration (so no card is found) and a sound server that does not
+/// exist. Only call it from a test binary of its own, before any audio starts.
+pub fn without_sound_server<T>(f: impl FnOnce() -> T) -> T {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("asound.conf");
+    std::fs::write(&empty, "").unwrap();
+    std::env::set_var("ALSA_CONFIG_PATH", &empty);
+    std::env::set_var("PULSE_SERVER", dir.path().join("no-such-server"));
+    let out = f();
+    std::mem::forget(dir); // the audio thread may read the config later
+    out
+}
+
+/// Waits until the audio thread has tried the device, and says how it went.
+pub fn wait_until_opened(audio: &Audio) -> SoundStatus {
+    poll(Duration::from_secs(10), || match audio.status() {
+        SoundStatus::Starting => None,
+        other => Some(other),
+    })
+    .expect("the audio thread reports whether the device opened")
+}

@@ -1,0 +1,152 @@
+// A small WebDriver client for the end-to-end tests: launches the real Letdown
+// binary through tauri-driver (which starts WebKitWebDriver, which starts the
+// app) under the harness's Xvfb, with its own data folders, and drives it.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const SCREENS = join(ROOT, "target/e2e-screens");
+const BIN = process.env.LETDOWN_BIN ?? join(ROOT, "target/debug/letdown");
+
+/** Polls `probe` until it returns a truthy value, or fails after `timeoutMs`. */
+export async function waitFor(what, probe, { timeoutMs = 15_000, everyMs = 100 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+async function fetchWithTimeout(url, options = {}, timeoutMs = 20_000) {
+  return fetch(url, { ...options, signal: AbortSignal.timeout(timeoutMs) });
+}
+
+/** The running app, seen through WebDriver. */
+class App {
+  constructor(base, sessionId, driver, home) {
+    this.base = `${base}/session/${sessionId}`;
+    this.driver = driver;
+    this.home = home;
+  }
+
+  async #send(method, path, body) {
+    const response = await fetchWithTimeout(`${this.base}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await response.json();
+    if (!response.ok) {
+      throw new Error(`WebDriver ${method} ${path}: ${json.value?.message ?? response.status}`);
+    }
+    return json.value;
+  }
+
+  /** The element matching a CSS selector, or an error if there is none. */
+  async find(selector) {
+    const value = await this.#send("POST", "/element", { using: "css selector", value: selector });
+    return Object.values(value)[0];
+  }
+
+  /** The visible text of the element matching `selector`. */
+  async text(selector) {
+    return this.#send("GET", `/element/${await this.find(selector)}/text`);
+  }
+
+  async click(selector) {
+    return this.#send("POST", `/element/${await this.find(selector)}/click`, {});
+  }
+
+  /** Runs `body` (a function's source body) in the page; `done(value)` finishes it. */
+  async executeAsync(body, args = []) {
+    return this.#send("POST", "/execute/async", { script: body, args });
+  }
+
+  async execute(body, args = []) {
+    return this.#send("POST", "/execute/sync", { script: body, args });
+  }
+
+  /** Waits until `selector` shows text for which `accept(text)` is true; returns the text. */
+  async waitForText(selector, accept = (t) => t.length > 0, timeoutMs) {
+    return waitFor(`text of ${selector}`, async () => {
+      const text = await this.text(selector);
+      return accept(text) ? text : null;
+    }, { timeoutMs });
+  }
+
+  /** Saves what is on the virtual screen to target/e2e-screens/<name>.png. The
+   * WebDriver screenshot call hangs on WebKitGTK, so X's own `import` is used. */
+  screenshot(name) {
+    mkdirSync(SCREENS, { recursive: true });
+    const file = join(SCREENS, `${name}.png`);
+    execFileSync("import", ["-window", "root", file], { timeout: 15_000 });
+    return file;
+  }
+
+  async close() {
+    try {
+      await fetchWithTimeout(this.base, { method: "DELETE" }, 10_000);
+    } finally {
+      this.driver.kill("SIGTERM");
+      rmSync(this.home, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Starts Letdown in a fresh, private data folder and returns it once WebDriver has it. */
+export async function launch() {
+  if (!process.env.DISPLAY) throw new Error("no DISPLAY: run the e2e tests through scripts/run-tests.sh");
+  const home = mkdtempSync(join(tmpdir(), "letdown-e2e-"));
+  const port = await freePort();
+  const nativePort = await freePort();
+  // XDG_* send the app's data and config folders (Tauri's path API) into `home`.
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: join(home, "data"),
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_CACHE_HOME: join(home, "cache"),
+  };
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor("tauri-driver to listen", async () => (await fetchWithTimeout(`${base}/status`, {}, 2000)).ok);
+  const response = await fetchWithTimeout(`${base}/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application: BIN } } },
+    }),
+  }, 60_000);
+  const json = await response.json();
+  if (!response.ok) {
+    driver.kill("SIGTERM");
+    throw new Error(`could not start Letdown through WebDriver: ${json.value?.message}`);
+  }
+  return new App(base, json.value.sessionId, driver, home);
+}

@@ -1,0 +1,27 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { toUiError, call } from "../../ui/js/ipc.js";
+
+test("a Rust error keeps its kind and plain message", () => {
+  assert.deepEqual(toUiError({ kind: "data_dir", message: "Letdown could not open its data folder." }), {
+    kind: "data_dir",
+    message: "Letdown could not open its data folder.",
+  });
+});
+
+test("a bare string from Tauri (e.g. an ACL refusal) becomes a message", () => {
+  assert.deepEqual(toUiError("app_info not allowed"), { kind: "unknown", message: "app_info not allowed" });
+});
+
+test("call outside the app window rejects with a plain message", async () => {
+  delete globalThis.__TAURI__;
+  await assert.rejects(call("app_info"), { kind: "unknown", message: "Letdown's window is not connected to the app." });
+});
+
+test("call passes the command and arguments through and returns the result", async () => {
+  const seen = [];
+  globalThis.__TAURI__ = { core: { invoke: async (cmd, args) => (seen.push([cmd, args]), { ok: true }) } };
+  assert.deepEqual(await call("app_info", { a: 1 }), { ok: true });
+  assert.deepEqual(seen, [["app_info", { a: 1 }]]);
+  delete globalThis.__TAURI__;
+});

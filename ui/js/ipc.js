@@ -1,0 +1,27 @@
+// The only place the UI talks to Rust: wraps Tauri's invoke/listen so the rest
+// of the UI (and its tests) never touch window.__TAURI__ directly.
+
+function tauri() {
+  const api = globalThis.__TAURI__;
+  if (!api) throw new Error("Letdown's window is not connected to the app.");
+  return api;
+}
+
+/** Calls a Rust command. Rejects with `{ kind, message }` as the Rust `Error` serialises. */
+export async function call(command, args = {}) {
+  try {
+    return await tauri().core.invoke(command, args);
+  } catch (error) {
+    throw toUiError(error);
+  }
+}
+
+/** Normalises anything thrown across IPC into `{ kind, message }`. */
+export function toUiError(error) {
+  if (error && typeof error === "object" && typeof error.message === "string") {
+    return { kind: error.kind ?? "unknown", message: error.message };
+  }
+  return { kind: "unknown", message: String(error) };
+}
+
+export const appInfo = () => call("app_info");
