@@ -7,7 +7,7 @@ APP_PACKAGES=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev li
   libssl-dev librsvg2-dev libasound2-dev libasound2-plugins)
 # A virtual screen, the WebDriver bridge, a sound server and the tools tests use.
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver pulseaudio pulseaudio-utils sox imagemagick
-  dbus-x11 x11-utils nodejs)
+  dbus-x11 x11-utils sqlite3)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -34,12 +34,13 @@ ensure_packages() {
   fi
   say "Installing system packages: ${missing[*]}"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 }
 
 # Node 18+ runs the UI tests (node --test). Ubuntu 22.04's apt node is 12, so
 # fall back to the node build published on the npm registry.
 ensure_node() {
+  command -v node >/dev/null || ensure_packages nodejs
   local major
   major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
   if [ "$major" -ge 18 ]; then
@@ -47,6 +48,7 @@ ensure_node() {
   fi
   local prefix="$ROOT/target/tools/node20"
   if [ ! -x "$prefix/node_modules/node/bin/node" ]; then
+    command -v npm >/dev/null || ensure_packages npm
     say "Installing Node.js 20 into target/tools (the system's is too old for node --test)"
     npm install --silent --no-audit --no-fund --prefix "$prefix" node@20
   fi

@@ -20,10 +20,13 @@ harness_start
 say "Rust tests (with the harness's sound server)"
 cargo test --workspace -- --include-ignored
 say "UI logic tests (node --test)"
-node --test tests/ui/
+node --test tests/ui/*.test.mjs
 say "Building the app for the end-to-end tests"
 cargo build -p letdown --quiet
 export LETDOWN_BIN="$ROOT/target/debug/letdown"
 say "End-to-end tests on the real app (screenshots in target/e2e-screens/)"
-node --test --test-concurrency=1 tests/e2e/
+# One file at a time: each test launches the app on the shared virtual screen.
+for suite in tests/e2e/*.test.mjs; do
+  node --test "$suite"
+done
 say "All tests passed"

@@ -10,5 +10,15 @@ fn main() {
 
 /// The IPC surface. Keep in step with `generate_handler!` in src/lib.rs.
 fn letdown_commands() -> &'static [&'static str] {
-    &["app_info"]
+    &[
+        "app_info",
+        "get_state",
+        "list_routines",
+        "save_routine",
+        "start_session",
+        "session_intent",
+        "finish_session",
+        "discard_session",
+        "undo_discard",
+    ]
 }

@@ -32,6 +32,9 @@ pub enum Error {
     NoSession,
     #[error("That session can no longer be brought back.")]
     UndoExpired,
+    /// The diary could not be opened when the app started; `message` says why.
+    #[error("{message}")]
+    Startup { kind: &'static str, message: String },
 }
 
 impl Error {
@@ -51,6 +54,7 @@ impl Error {
             Error::SessionInProgress => "session_in_progress",
             Error::NoSession => "no_session",
             Error::UndoExpired => "undo_expired",
+            Error::Startup { kind, .. } => kind,
         }
     }
 }

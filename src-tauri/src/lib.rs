@@ -8,17 +8,34 @@ pub mod engine;
 pub mod error;
 pub mod routine;
 pub mod session;
+mod state;
 
 pub use error::Error;
 
-use tauri::{Builder, Context, Runtime};
+use tauri::{Builder, Context, Manager, Runtime};
 
 /// Everything the app is, minus the runtime: `run()` passes the real builder,
 /// tests pass `tauri::test::mock_builder()`.
 pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .plugin(tauri_plugin_notification::init())
+        .setup(|app| {
+            let state = state::AppState::start(app.handle());
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::session::get_state,
+            commands::session::list_routines,
+            commands::session::save_routine,
+            commands::session::start_session,
+            commands::session::session_intent,
+            commands::session::finish_session,
+            commands::session::discard_session,
+            commands::session::undo_discard,
+        ])
 }
 
 /// The app's configuration, embedded UI and compiled capabilities.

@@ -19,6 +19,12 @@ fn request(cmd: &str, url: &str) -> InvokeRequest {
 }
 
 fn app() -> tauri::App<tauri::test::MockRuntime> {
+    // The app opens its diary in the data folder: keep that away from a
+    // developer's real diary (Linux's XDG folders; these tests run on Linux).
+    static DATA_HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let home = DATA_HOME.get_or_init(|| tempfile::tempdir().unwrap());
+    std::env::set_var("XDG_DATA_HOME", home.path());
+    std::env::set_var("XDG_CONFIG_HOME", home.path());
     letdown::build_app(mock_builder())
         .build(letdown::context())
         .expect("the app builds on the mock runtime")

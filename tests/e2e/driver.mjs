@@ -107,20 +107,52 @@ class App {
     return file;
   }
 
-  async close() {
+  /** Presses and releases one key, as a person would on the keyboard. */
+  async press(key) {
+    await this.#send("POST", "/actions", {
+      actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: key }, { type: "keyUp", value: key }] }],
+    });
+  }
+
+  /** Types text into the element matching `selector`. */
+  async type(selector, text) {
+    return this.#send("POST", `/element/${await this.find(selector)}/value`, { text });
+  }
+
+  /** Calls a Rust command from the page, as the UI would; resolves to its result or `{ error }`. */
+  async invoke(command, args = {}) {
+    return this.executeAsync(
+      "const [cmd, args, done] = arguments;" +
+        "window.__TAURI__.core.invoke(cmd, args).then(done, (e) => done({ error: e }));",
+      [command, args],
+    );
+  }
+
+  /** The diary file of this app's data folder. */
+  get diaryPath() {
+    return join(this.home, "data", "app.letdown.desktop", "diary.sqlite3");
+  }
+
+  /** Ends the app; `keepData` leaves its data folder for a relaunch. */
+  async close({ keepData = false } = {}) {
     try {
-      await fetchWithTimeout(this.base, { method: "DELETE" }, 10_000);
+      await fetchWithTimeout(this.base, { method: "DELETE" }, 10_000).catch(() => {});
     } finally {
       this.driver.kill("SIGTERM");
-      rmSync(this.home, { recursive: true, force: true });
+      if (!keepData) rmSync(this.home, { recursive: true, force: true });
     }
   }
 }
 
-/** Starts Letdown in a fresh, private data folder and returns it once WebDriver has it. */
-export async function launch() {
+/** Runs SQL on a diary file with the sqlite3 shell; returns rows as objects. */
+export function query(diary, sql) {
+  const out = execFileSync("sqlite3", ["-json", "-readonly", diary, sql], { encoding: "utf8", timeout: 10_000 });
+  return out.trim() === "" ? [] : JSON.parse(out);
+}
+
+/** Starts Letdown in a fresh, private data folder (or `home`, to relaunch) and returns it once WebDriver has it. */
+export async function launch({ home = mkdtempSync(join(tmpdir(), "letdown-e2e-")) } = {}) {
   if (!process.env.DISPLAY) throw new Error("no DISPLAY: run the e2e tests through scripts/run-tests.sh");
-  const home = mkdtempSync(join(tmpdir(), "letdown-e2e-"));
   const port = await freePort();
   const nativePort = await freePort();
   // XDG_* send the app's data and config folders (Tauri's path API) into `home`.

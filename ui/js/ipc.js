@@ -25,3 +25,8 @@ export function toUiError(error) {
 }
 
 export const appInfo = () => call("app_info");
+
+/** Listens for an event from Rust; `handler` gets its payload. */
+export async function listen(event, handler) {
+  return tauri().event.listen(event, (e) => handler(e.payload));
+}

@@ -1,6 +1,8 @@
 //! The IPC surface: thin functions that validate input, call the domain and map errors.
 //! Every command here must also be listed in build.rs and allowed in capabilities/.
 
+pub mod session;
+
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 

@@ -1,0 +1,117 @@
+//! Commands for the session in progress and the routines it runs.
+
+use serde::Deserialize;
+use tauri::{AppHandle, Runtime, State};
+
+use crate::diary::Finish;
+use crate::engine::{Engine, Intent, Snapshot, StepFinished, SystemClock};
+use crate::error::Result;
+use crate::routine::Routine;
+use crate::session::Side;
+use crate::state::AppState;
+
+/// Runs `f` on the engine, then tells the UI (after the write is durable).
+fn change<R: Runtime, T>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    f: impl FnOnce(&mut Engine<SystemClock>) -> Result<(T, Vec<StepFinished>)>,
+) -> Result<T> {
+    let (out, finished) = {
+        let mut engine = state.lock()?;
+        f(&mut engine)?
+    };
+    state.publish(app, &finished);
+    Ok(out)
+}
+
+#[tauri::command]
+pub fn get_state(state: State<'_, AppState>) -> Result<Snapshot> {
+    Ok(state.lock()?.snapshot())
+}
+
+#[tauri::command]
+pub fn list_routines(state: State<'_, AppState>) -> Result<Vec<Routine>> {
+    state.lock()?.diary().routines()
+}
+
+#[tauri::command]
+pub fn save_routine(state: State<'_, AppState>, routine: Routine) -> Result<i64> {
+    let mut engine = state.lock()?;
+    let now = chrono::Utc::now().timestamp_millis();
+    engine.diary_mut().save_routine(&routine, now)
+}
+
+#[tauri::command]
+pub fn start_session<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    routine_id: i64,
+) -> Result<Snapshot> {
+    change(&app, &state, |e| Ok((e.start(routine_id)?, Vec::new())))
+}
+
+/// An intent as the UI sends it: `{ "kind": "let_down" }`, `{ "kind": "side", "side": "left" }`.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum IntentArg {
+    Pause,
+    Resume,
+    Extend,
+    Skip,
+    Back,
+    LetDown,
+    Side { side: Side },
+    Note { text: String },
+}
+
+impl From<IntentArg> for Intent {
+    fn from(arg: IntentArg) -> Intent {
+        match arg {
+            IntentArg::Pause => Intent::Pause,
+            IntentArg::Resume => Intent::Resume,
+            IntentArg::Extend => Intent::Extend,
+            IntentArg::Skip => Intent::Skip,
+            IntentArg::Back => Intent::Back,
+            IntentArg::LetDown => Intent::LetDown,
+            IntentArg::Side { side } => Intent::Side(side),
+            IntentArg::Note { text } => Intent::Note(text),
+        }
+    }
+}
+
+#[tauri::command]
+pub fn session_intent<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    intent: IntentArg,
+) -> Result<Snapshot> {
+    change(&app, &state, |e| {
+        let finished = e.intent(intent.into())?;
+        Ok((e.snapshot(), finished))
+    })
+}
+
+#[tauri::command]
+pub fn finish_session<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    finish: Finish,
+) -> Result<i64> {
+    change(&app, &state, |e| Ok((e.finish(finish)?, Vec::new())))
+}
+
+#[tauri::command]
+pub fn discard_session<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Snapshot> {
+    change(&app, &state, |e| {
+        e.discard()?;
+        Ok((e.snapshot(), Vec::new()))
+    })
+}
+
+#[tauri::command]
+pub fn undo_discard<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Snapshot> {
+    change(&app, &state, |e| Ok((e.undo_discard()?, Vec::new())))
+}

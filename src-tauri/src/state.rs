@@ -1,0 +1,150 @@
+//! The app's shared state inside Tauri: the engine behind a lock, the sound
+//! thread, and the timer thread that moves sessions on and tells the UI.
+
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::audio::Audio;
+use crate::diary::Diary;
+use crate::engine::{Engine, StepFinished, SystemClock};
+use crate::error::{Error, Result};
+use crate::routine::StepKind;
+
+pub const SESSION_CHANGED: &str = "session://changed";
+pub const STEP_FINISHED: &str = "session://step-finished";
+pub const DIARY_FILE: &str = "diary.sqlite3";
+
+pub struct AppState {
+    engine: Mutex<Option<Engine<SystemClock>>>,
+    /// Why the diary could not be opened at start-up, in the parent's words.
+    diary_error: Option<(&'static str, String)>,
+    pub audio: Audio,
+    wake: Mutex<Sender<()>>,
+}
+
+impl AppState {
+    /// Opens the diary in the app-data folder and starts the timer thread.
+    pub fn start<R: Runtime>(app: &AppHandle<R>) -> AppState {
+        let engine = open_engine(app);
+        let diary_error = engine.as_ref().err().map(|e| (e.kind(), e.to_string()));
+        if let Some((_, message)) = &diary_error {
+            eprintln!("Letdown: {message}");
+        }
+        let (wake, wake_rx) = mpsc::channel::<()>();
+        let handle = app.clone();
+        std::thread::Builder::new()
+            .name("letdown-timer".into())
+            .spawn(move || loop {
+                let wait = handle
+                    .try_state::<AppState>()
+                    .and_then(|s| s.lock().ok().and_then(|e| e.next_wake()))
+                    .unwrap_or(Duration::from_secs(3600));
+                match wake_rx.recv_timeout(wait) {
+                    Ok(()) | Err(RecvTimeoutError::Timeout) => {
+                        if let Some(state) = handle.try_state::<AppState>() {
+                            let finished = state.lock().and_then(|mut e| e.tick());
+                            if let Ok(finished) = finished {
+                                if !finished.is_empty() {
+                                    state.publish(&handle, &finished);
+                                }
+                            }
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            })
+            .ok();
+        AppState {
+            engine: Mutex::new(engine.ok()),
+            diary_error,
+            audio: Audio::start(),
+            wake: Mutex::new(wake),
+        }
+    }
+
+    /// The engine, or the reason it is not there.
+    pub fn lock(&self) -> Result<EngineGuard<'_>> {
+        let guard = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            let (kind, message) = self
+                .diary_error
+                .clone()
+                .unwrap_or(("diary_unavailable", "The diary is not open.".into()));
+            return Err(Error::Startup { kind, message });
+        }
+        Ok(EngineGuard(guard))
+    }
+
+    /// Tells the UI what changed (from one place, after the write is durable),
+    /// chimes for finished steps and notifies when the window is not in front.
+    pub fn publish<R: Runtime>(&self, app: &AppHandle<R>, finished: &[StepFinished]) {
+        if let Ok(engine) = self.lock() {
+            let _ = app.emit(SESSION_CHANGED, engine.snapshot());
+        }
+        for step in finished {
+            self.audio.chime();
+            let _ = app.emit(STEP_FINISHED, step);
+        }
+        if let Some(step) = finished.last() {
+            let focused = app
+                .get_webview_window("main")
+                .and_then(|w| w.is_focused().ok())
+                .unwrap_or(false);
+            if !focused {
+                let _ = app
+                    .notification()
+                    .builder()
+                    .title("Letdown")
+                    .body(notification_text(step))
+                    .show();
+            }
+        }
+        // Deadlines may have moved: let the timer thread look again.
+        if let Ok(wake) = self.wake.lock() {
+            let _ = wake.send(());
+        }
+    }
+}
+
+pub struct EngineGuard<'a>(MutexGuard<'a, Option<Engine<SystemClock>>>);
+
+impl std::ops::Deref for EngineGuard<'_> {
+    type Target = Engine<SystemClock>;
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref().expect("checked in AppState::lock")
+    }
+}
+
+impl std::ops::DerefMut for EngineGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0.as_mut().expect("checked in AppState::lock")
+    }
+}
+
+fn open_engine<R: Runtime>(app: &AppHandle<R>) -> Result<Engine<SystemClock>> {
+    let dir = app
+        .path()
+        .app_data_dir()
+        .map_err(|e| Error::DataDir(e.to_string()))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::DataDir(e.to_string()))?;
+    let diary = Diary::open(&dir.join(DIARY_FILE))?;
+    Engine::open(diary, SystemClock::default())
+}
+
+/// What the desktop notification says when a step ends.
+pub fn notification_text(step: &StepFinished) -> String {
+    if step.target {
+        return "You have reached your pumping target. Carry on as long as milk flows.".into();
+    }
+    match step.next {
+        Some(StepKind::WarmUp) => "Time to warm up.".into(),
+        Some(StepKind::Massage) => "Warm-up done. Time for a gentle massage.".into(),
+        Some(StepKind::Pump) => "Time to pump.".into(),
+        Some(StepKind::Rest) => "Time to rest for a few minutes.".into(),
+        None => "All done. Note how it went when you are ready.".into(),
+    }
+}

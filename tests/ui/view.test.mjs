@@ -1,0 +1,107 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { sessionView, nextSide, finishFromForm, stepLength, msUntilNextTick } from "../../ui/js/view.js";
+
+function snapshot(overrides = {}) {
+  return {
+    can_undo_discard: false,
+    session: {
+      id: 1,
+      routine_name: "Standard",
+      phase: "running",
+      recovered: false,
+      step_index: 0,
+      step_kind: "warm_up",
+      step_planned_ms: 180_000,
+      step_elapsed_ms: 30_000,
+      step_remaining_ms: 150_000,
+      open_ended: false,
+      target_reached: false,
+      elapsed_ms: 30_000,
+      steps: [
+        { kind: "warm_up", planned_ms: 180_000, open_ended: false, state: "current" },
+        { kind: "massage", planned_ms: 120_000, open_ended: false, state: "upcoming" },
+        { kind: "pump", planned_ms: 900_000, open_ended: true, state: "upcoming" },
+      ],
+      letdowns: 0,
+      side: null,
+      ...overrides,
+    },
+  };
+}
+
+test("no session: the idle screen, with undo offered only when possible", () => {
+  assert.deepEqual(sessionView({ session: null, can_undo_discard: false }), { mode: "idle", canUndoDiscard: false });
+  assert.equal(sessionView({ session: null, can_undo_discard: true }).canUndoDiscard, true);
+  assert.equal(sessionView(null).mode, "idle");
+});
+
+test("a running step counts down from its deadline as time passes", () => {
+  const view = sessionView(snapshot(), 20_400);
+  assert.equal(view.stepName, "Warm-up");
+  assert.equal(view.clock, "02:10");
+  assert.equal(view.clockLabel, "left");
+  assert.match(view.cue, /Warm compress on/);
+  assert.deepEqual(view.steps.map((s) => s.length), ["3 min", "2 min", "15 min"]);
+});
+
+test("a paused step does not count down", () => {
+  const view = sessionView(snapshot({ phase: "paused" }), 60_000);
+  assert.equal(view.clock, "02:30");
+  assert.equal(view.pauseLabel, "Resume");
+});
+
+test("an open-ended pump counts to its target, then counts up", () => {
+  const pump = { step_kind: "pump", open_ended: true, step_planned_ms: 900_000, step_elapsed_ms: 890_000, step_remaining_ms: 10_000 };
+  assert.equal(sessionView(snapshot(pump)).clockLabel, "to your target");
+  const after = sessionView(snapshot(pump), 15_000);
+  assert.equal(after.clockLabel, "pumping");
+  assert.equal(after.clock, "15:05");
+  assert.match(after.cue, /Target reached/);
+});
+
+test("a complete session shows its whole length and asks to save", () => {
+  const view = sessionView(snapshot({ phase: "complete", step_kind: null, elapsed_ms: 3_600_000 }));
+  assert.equal(view.stepName, "All done");
+  assert.equal(view.clock, "1:00:00");
+});
+
+test("let-downs and side are worded for people", () => {
+  assert.equal(sessionView(snapshot({ letdowns: 1, side: "left" })).letdownText, "1 let-down");
+  assert.equal(sessionView(snapshot({ letdowns: 3 })).letdownText, "3 let-downs");
+  assert.equal(sessionView(snapshot({ side: "both" })).sideText, "Side: Both");
+  assert.equal(sessionView(snapshot()).sideText, "Side: not set");
+});
+
+test("switch side alternates left and right", () => {
+  assert.equal(nextSide(null), "left");
+  assert.equal(nextSide("left"), "right");
+  assert.equal(nextSide("right"), "left");
+  assert.equal(nextSide("both"), "left");
+});
+
+test("step lengths read naturally", () => {
+  assert.equal(stepLength(180_000), "3 min");
+  assert.equal(stepLength(2_000), "2 s");
+});
+
+test("the redraw timer wakes at the next whole second, only while running", () => {
+  assert.equal(msUntilNextTick({ mode: "running" }, 2_300), 700);
+  assert.equal(msUntilNextTick({ mode: "paused" }, 2_300), null);
+});
+
+test("the finish sheet becomes millilitres, tags and a note", () => {
+  assert.deepEqual(
+    finishFromForm({ left: "60", right: "45,5", total: "", unit: "ml", comfort: "4", tags: " work, tea ,", note: "  calm " }),
+    { amount_left_ml: 60, amount_right_ml: 45.5, amount_total_ml: null, comfort: 4, tags: ["work", "tea"], note: "calm" },
+  );
+  const oz = finishFromForm({ left: "", right: "", total: "2", unit: "oz", comfort: "", tags: "", note: "" });
+  assert.equal(oz.amount_total_ml, 59.1);
+  assert.equal(oz.comfort, null);
+  assert.equal(oz.note, null);
+});
+
+test("the finish sheet refuses amounts that are not numbers", () => {
+  assert.throws(() => finishFromForm({ left: "lots", unit: "ml" }), /Amounts are numbers/);
+  assert.throws(() => finishFromForm({ left: "-5", unit: "ml" }), /Amounts are numbers/);
+});

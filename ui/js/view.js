@@ -1,0 +1,110 @@
+// Turns the engine's snapshot into what the calm screen shows. Pure: no DOM,
+// so node can test it. Rust decides the state; this only words and times it.
+import { formatClock } from "./format.js";
+
+export const STEP_NAMES = {
+  warm_up: "Warm-up",
+  massage: "Massage",
+  pump: "Pumping",
+  rest: "Rest",
+};
+
+export const CUES = {
+  warm_up: "Warm compress on. Let your shoulders drop and breathe slowly.",
+  massage: "Slow, gentle circles — light at first, then a little firmer.",
+  pump: "Think of your baby. Imagine the milk flowing.",
+  rest: "Rest for a moment. Unclench your jaw, soften your hands.",
+};
+
+export const SIDE_NAMES = { left: "Left", right: "Right", both: "Both" };
+
+/**
+ * The screen for a snapshot, `sinceMs` after it was taken (the UI draws the
+ * countdown from the deadline it was given; time only moves while running).
+ */
+export function sessionView(snapshot, sinceMs = 0) {
+  const s = snapshot?.session;
+  if (!s) {
+    return { mode: "idle", canUndoDiscard: Boolean(snapshot?.can_undo_discard) };
+  }
+  const running = s.phase === "running";
+  const moved = running ? Math.max(0, sinceMs) : 0;
+  const kind = s.step_kind;
+  const remaining = Math.max(0, s.step_remaining_ms - moved);
+  const elapsed = s.step_elapsed_ms + moved;
+  const pastTarget = s.open_ended && (s.target_reached || remaining === 0);
+  let clock;
+  let clockLabel;
+  if (s.phase === "complete") {
+    clock = formatClock(s.elapsed_ms);
+    clockLabel = "in all";
+  } else if (pastTarget) {
+    clock = formatClock(elapsed);
+    clockLabel = "pumping";
+  } else {
+    clock = formatClock(remaining);
+    clockLabel = s.open_ended ? "to your target" : "left";
+  }
+  const planned = s.step_planned_ms || 1;
+  return {
+    mode: s.phase,
+    recovered: s.recovered,
+    routineName: s.routine_name,
+    stepName: s.phase === "complete" ? "All done" : STEP_NAMES[kind] ?? "",
+    cue:
+      s.phase === "complete"
+        ? "Well done. Note how it went, then save."
+        : pastTarget
+          ? "Target reached — carry on while the milk flows."
+          : CUES[kind] ?? "",
+    clock,
+    clockLabel,
+    progress: s.phase === "complete" ? 1 : Math.min(1, elapsed / planned),
+    steps: s.steps.map((step) => ({ name: STEP_NAMES[step.kind], length: stepLength(step.planned_ms), state: step.state })),
+    letdowns: s.letdowns,
+    letdownText: s.letdowns === 1 ? "1 let-down" : `${s.letdowns} let-downs`,
+    side: s.side,
+    sideText: s.side ? `Side: ${SIDE_NAMES[s.side]}` : "Side: not set",
+    pauseLabel: s.phase === "paused" ? "Resume" : "Pause",
+    canUndoDiscard: Boolean(snapshot.can_undo_discard),
+  };
+}
+
+/** A step's planned length, short: "3 min", or "45 s" for a very short one. */
+export function stepLength(ms) {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
+
+/** The side that "Switch side" moves to: left → right → left; both → left. */
+export function nextSide(side) {
+  return side === "left" ? "right" : "left";
+}
+
+/** How long until the displayed clock next changes, for a cheap redraw timer. */
+export function msUntilNextTick(view, sinceMs) {
+  if (view.mode !== "running") return null;
+  const frac = sinceMs % 1000;
+  return 1000 - frac;
+}
+
+/** Reads the finish sheet's fields into what `finish_session` takes (millilitres). */
+export function finishFromForm({ left, right, total, unit, comfort, tags, note }) {
+  const toMl = (text) => {
+    const t = String(text ?? "").trim().replace(",", ".");
+    if (t === "") return null;
+    const n = Number(t);
+    if (!Number.isFinite(n) || n < 0) throw new Error("Amounts are numbers, like 60 or 2.5.");
+    return unit === "oz" ? Math.round(n * 29.5735 * 10) / 10 : n;
+  };
+  return {
+    amount_left_ml: toMl(left),
+    amount_right_ml: toMl(right),
+    amount_total_ml: toMl(total),
+    comfort: comfort ? Number(comfort) : null,
+    tags: String(tags ?? "")
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean),
+    note: String(note ?? "").trim() || null,
+  };
+}
