@@ -1,5 +1,5 @@
-//! Diary speed on a generated ten-year diary (30,000 sessions, ~150,000
-//! marks) in a real file: the month list, week and all-time stats, and one
+//! Diary speed on a generated ten-year diary (30,000 sessions, 150,000 marks,
+//! 240,000 events) in a real file: the month list, week and all-time stats, and one
 //! durable intent write. Goals and recorded figures: BENCHMARKS.md.
 //! Run: cargo bench -p letdown --bench diary
 
@@ -8,7 +8,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use letdown::diary::Diary;
 use letdown::routine::presets;
-use letdown::session::{Event, EventKind};
+use letdown::session::{Event, EventKind, Side};
 use rusqlite::params;
 
 const SESSIONS: i64 = 30_000;
@@ -67,9 +67,23 @@ fn generate(diary: &mut Diary) {
                     .unwrap();
                 seq += 1;
             };
+            // Marks: 2.5 let-downs, two side switches and a note every
+            // other session: five on average, 150,000 in all.
             add(&EventKind::Start, 0);
+            add(&EventKind::StepDone, 180_000);
+            add(&EventKind::StepDone, 300_000);
+            add(&EventKind::Side { side: Side::Left }, 300_000);
             for n in 0..letdowns {
                 add(&EventKind::LetDown, first + n * 120_000);
+            }
+            add(&EventKind::Side { side: Side::Right }, active - 120_000);
+            if id % 2 == 0 {
+                add(
+                    &EventKind::Note {
+                        text: "warm tea helped".into(),
+                    },
+                    active - 60_000,
+                );
             }
         }
     }
@@ -82,11 +96,15 @@ fn bench(c: &mut Criterion) {
     let path = dir.path().join("diary.sqlite3");
     let mut diary = Diary::open(&path).unwrap();
     generate(&mut diary);
-    let events: i64 = diary
+    let (events, marks): (i64, i64) = diary
         .connection()
-        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*), sum(kind IN ('let_down', 'side', 'note')) FROM events",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
-    println!("diary: {SESSIONS} sessions, {events} events");
+    println!("diary: {SESSIONS} sessions, {marks} marks, {events} events");
     let end = START + 10 * 365 * DAY;
     let month_start = end - 30 * DAY;
     let week_start = end - 7 * DAY;

@@ -565,3 +565,213 @@ fn insert_event(
     ])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Side;
+
+    fn start_event(at_ms: i64) -> Event {
+        Event {
+            kind: EventKind::Start,
+            at_ms,
+            offset_min: 60,
+            active_ms: 0,
+        }
+    }
+
+    /// Every query function, against an in-memory diary and a real file.
+    fn both(check: impl Fn(&mut Diary)) {
+        check(&mut Diary::open_in_memory().unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        check(&mut Diary::open(&dir.path().join("diary.sqlite3")).unwrap());
+    }
+
+    #[test]
+    fn migrations_are_valid_and_run_twice_without_harm() {
+        migrations().validate().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        drop(Diary::open(&path).unwrap());
+        let diary = Diary::open(&path).unwrap();
+        assert_eq!(diary.routines().unwrap().len(), 3, "presets seeded once");
+        let version: i64 = diary
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, schema_version() as i64);
+    }
+
+    #[test]
+    fn pragmas_are_set_for_durability() {
+        let dir = tempfile::tempdir().unwrap();
+        let diary = Diary::open(&dir.path().join("d.sqlite3")).unwrap();
+        let get = |p: &str| -> String {
+            diary
+                .conn
+                .query_row(&format!("PRAGMA {p}"), [], |r| {
+                    r.get::<_, rusqlite::types::Value>(0)
+                })
+                .map(|v| format!("{v:?}"))
+                .unwrap()
+        };
+        assert_eq!(get("journal_mode"), "Text(\"wal\")");
+        assert_eq!(get("synchronous"), "Integer(2)"); // FULL
+        assert_eq!(get("foreign_keys"), "Integer(1)");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_diary_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        let junk = b"these are not the bytes of a database, just a note ".repeat(100);
+        std::fs::write(&path, &junk).unwrap();
+        assert!(matches!(Diary::open(&path), Err(Error::DiaryDamaged(_))));
+        assert_eq!(std::fs::read(&path).unwrap(), junk, "the file is untouched");
+    }
+
+    #[test]
+    fn a_diary_from_a_newer_letdown_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        drop(Diary::open(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        assert!(matches!(Diary::open(&path), Err(Error::DiaryTooNew)));
+        let version: i64 = Connection::open(&path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 99);
+    }
+
+    #[test]
+    fn routines_are_saved_renamed_and_kept_unique() {
+        both(|d| {
+            let mut mine = presets().remove(1);
+            mine.name = "Office".into();
+            let id = d.save_routine(&mine, 5).unwrap();
+            mine.id = id;
+            mine.steps[0].planned_ms = 120_000;
+            d.save_routine(&mine, 6).unwrap();
+            assert_eq!(d.routine(id).unwrap().steps[0].planned_ms, 120_000);
+            mine.id = 0;
+            assert!(matches!(d.save_routine(&mine, 7), Err(Error::Invalid(_))));
+            mine.id = 9_999;
+            assert!(matches!(d.save_routine(&mine, 7), Err(Error::NotFound(_))));
+            let names: Vec<_> = d.routines().unwrap().into_iter().map(|r| r.name).collect();
+            assert_eq!(
+                names,
+                ["Standard", "Quick break", "Power pumping", "Office"]
+            );
+        });
+    }
+
+    #[test]
+    fn events_round_trip_in_order() {
+        both(|d| {
+            let routine = d.routines().unwrap().remove(0);
+            let id = d.create_session(&routine, &start_event(1_000)).unwrap();
+            let side = Event {
+                kind: EventKind::Side { side: Side::Both },
+                at_ms: 2_000,
+                offset_min: -300,
+                active_ms: 1_000,
+            };
+            d.append_event(id, 1, &side, Some(0)).unwrap();
+            let open = d.open_session().unwrap().unwrap();
+            assert_eq!(open.id, id);
+            assert_eq!(open.routine, routine);
+            assert_eq!(open.events, vec![start_event(1_000), side.clone()]);
+            // The same sequence number twice is refused, never overwritten.
+            assert!(d.append_event(id, 1, &side, None).is_err());
+        });
+    }
+
+    #[test]
+    fn a_second_open_session_is_refused_by_the_database() {
+        both(|d| {
+            let routine = d.routines().unwrap().remove(0);
+            d.create_session(&routine, &start_event(1)).unwrap();
+            assert!(matches!(
+                d.create_session(&routine, &start_event(2)),
+                Err(Error::SessionInProgress)
+            ));
+        });
+    }
+
+    #[test]
+    fn stats_and_lists_cover_only_finished_sessions_in_range() {
+        both(|d| {
+            let routine = d.routines().unwrap().remove(0);
+            for (i, ml) in [(0_i64, 100.0), (1, 50.0)] {
+                let start = 1_000_000 + i * 10_000;
+                let id = d.create_session(&routine, &start_event(start)).unwrap();
+                let mut s = Session::new(routine.clone(), &start_event(start));
+                s.apply(&Event {
+                    kind: EventKind::LetDown,
+                    at_ms: start + 500,
+                    offset_min: 60,
+                    active_ms: 500 * (i as u64 + 1),
+                });
+                let finish = Finish {
+                    amount_total_ml: Some(ml),
+                    comfort: Some(3 + i as u8),
+                    ..Default::default()
+                };
+                d.finish_session(id, &s, &finish, start + 900, 60).unwrap();
+            }
+            // An open session is not counted.
+            d.create_session(&routine, &start_event(1_050_000)).unwrap();
+            let stats = d.stats_between(0, 2_000_000).unwrap();
+            assert_eq!(stats.sessions, 2);
+            assert_eq!(stats.total_ml, 150.0);
+            assert_eq!(stats.avg_ml, Some(75.0));
+            assert_eq!(stats.avg_letdowns, Some(1.0));
+            assert_eq!(stats.avg_first_letdown_ms, Some(750.0));
+            assert_eq!(stats.avg_comfort, Some(3.5));
+            let rows = d.sessions_between(0, 2_000_000).unwrap();
+            assert_eq!(
+                rows.iter().map(|r| r.started_ms).collect::<Vec<_>>(),
+                [1_010_000, 1_000_000]
+            );
+            assert_eq!(rows[0].routine_name, "Standard");
+            assert!(d.sessions_between(1_005_000, 1_006_000).unwrap().is_empty());
+            let empty = d.stats_between(0, 1).unwrap();
+            assert_eq!((empty.sessions, empty.avg_ml), (0, None));
+        });
+    }
+
+    #[test]
+    fn settings_are_upserted() {
+        both(|d| {
+            assert_eq!(d.setting("unit").unwrap(), None);
+            d.set_setting("unit", "ml").unwrap();
+            d.set_setting("unit", "oz").unwrap();
+            assert_eq!(d.setting("unit").unwrap().as_deref(), Some("oz"));
+        });
+    }
+
+    #[test]
+    fn finish_validation_fills_the_total_and_tidies_tags() {
+        let f = Finish {
+            amount_left_ml: Some(10.0),
+            amount_right_ml: Some(5.5),
+            tags: vec![" a ".into(), "A".into(), "".into(), "b".into()],
+            note: Some("   ".into()),
+            ..Default::default()
+        }
+        .validated()
+        .unwrap();
+        assert_eq!(f.amount_total_ml, Some(15.5));
+        assert_eq!(f.tags, ["a", "b"]);
+        assert_eq!(f.note, None);
+        let too_many = Finish {
+            tags: (0..13).map(|i| format!("t{i}")).collect(),
+            ..Default::default()
+        };
+        assert!(too_many.validated().is_err());
+    }
+}

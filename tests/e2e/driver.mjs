@@ -182,3 +182,30 @@ export async function launch({ home = mkdtempSync(join(tmpdir(), "letdown-e2e-")
   }
   return new App(base, json.value.sessionId, driver, home);
 }
+
+/** Records what the harness's sound server plays (its null sink's monitor).
+ * Resolves once the recording stream is connected; `stop()` gives the samples. */
+export async function recordSound() {
+  const sink = process.env.LETDOWN_TEST_SINK;
+  if (!sink) throw new Error("no LETDOWN_TEST_SINK: run the e2e tests through scripts/run-tests.sh");
+  const streams = () => execFileSync("pactl", ["list", "short", "source-outputs"], { encoding: "utf8" }).trim().split("\n").filter(Boolean).length;
+  const before = streams();
+  const parec = spawn("parec", ["-d", `${sink}.monitor`, "--format=float32le", "--rate=44100", "--channels=1", "--latency-msec=10"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const chunks = [];
+  parec.stdout.on("data", (chunk) => chunks.push(chunk));
+  await waitFor("the recording to connect", () => streams() > before, { timeoutMs: 5000 });
+  return {
+    async stop() {
+      const ended = new Promise((ok) => parec.once("close", ok));
+      parec.kill("SIGINT");
+      await ended;
+      const bytes = Buffer.concat(chunks);
+      const samples = new Float32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 4));
+      let peak = 0;
+      for (const s of samples) peak = Math.max(peak, Math.abs(s));
+      return { samples, peak, seconds: samples.length / 44100 };
+    },
+  };
+}
