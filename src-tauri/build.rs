@@ -20,5 +20,8 @@ fn letdown_commands() -> &'static [&'static str] {
         "finish_session",
         "discard_session",
         "undo_discard",
+        "list_photos",
+        "import_photo",
+        "set_active_photo",
     ]
 }

@@ -13,12 +13,15 @@ use crate::session::{Event, EventKind, Session};
 
 /// Append-only: never edit a migration that has shipped, add a new one.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../migrations/0001_diary.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_diary.sql")),
+        M::up(include_str!("../migrations/0002_media.sql")),
+    ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> usize {
-    1
+    2
 }
 
 pub struct Diary {
@@ -514,6 +517,47 @@ impl Diary {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    // --- photos -----------------------------------------------------------
+
+    /// Records an imported photo and makes it the one shown.
+    pub fn add_photo(&mut self, photo: &crate::media::Photo, now_ms: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO photos (id, width, height, original_name, imported_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![photo.id, photo.width, photo.height, photo.original_name, now_ms],
+        )?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES ('active_photo', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [&photo.id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn photos(&self) -> Result<Vec<crate::media::Photo>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, width, height, original_name FROM photos ORDER BY imported_ms DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::media::Photo {
+                id: r.get(0)?,
+                width: r.get(1)?,
+                height: r.get(2)?,
+                original_name: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The photo shown on the calm screen, if the parent has chosen one.
+    pub fn active_photo(&self) -> Result<Option<crate::media::Photo>> {
+        let Some(id) = self.setting("active_photo")? else {
+            return Ok(None);
+        };
+        Ok(self.photos()?.into_iter().find(|p| p.id == id))
+    }
+
     // --- settings ---------------------------------------------------------
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -600,6 +644,33 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, schema_version() as i64);
+    }
+
+    #[test]
+    fn a_version_1_diary_is_upgraded_with_its_sessions_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            Migrations::new(vec![M::up(include_str!("../migrations/0001_diary.sql"))])
+                .to_latest(&mut conn)
+                .unwrap();
+            conn.execute(
+                "INSERT INTO sessions (routine_json, started_ms, started_offset_min, status, amount_total_ml)
+                 VALUES ('{\"name\":\"Old\",\"steps\":[]}', 5, 60, 'finished', 80)",
+                [],
+            )
+            .unwrap();
+        }
+        let diary = Diary::open(&path).unwrap();
+        let rows = diary.sessions_between(0, 10).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].amount_total_ml, Some(80.0));
+        assert_eq!(rows[0].routine_name, "Old");
+        assert!(
+            diary.photos().unwrap().is_empty(),
+            "version 2's tables exist"
+        );
     }
 
     #[test]

@@ -32,6 +32,13 @@ pub enum Error {
     NoSession,
     #[error("That session can no longer be brought back.")]
     UndoExpired,
+    /// A file the parent picked cannot be used; the message says why.
+    #[error("{0}")]
+    BadFile(String),
+    #[error("{0} Your current photo is unchanged.")]
+    BadImage(String),
+    #[error("Letdown could not save a copy in its media folder ({0}). Your current photo and recording are unchanged.")]
+    MediaWrite(String),
     /// The diary could not be opened when the app started; `message` says why.
     #[error("{message}")]
     Startup { kind: &'static str, message: String },
@@ -55,6 +62,9 @@ impl Error {
             Error::NoSession => "no_session",
             Error::UndoExpired => "undo_expired",
             Error::Startup { kind, .. } => kind,
+            Error::BadFile(_) => "bad_file",
+            Error::BadImage(_) => "bad_image",
+            Error::MediaWrite(_) => "media_write",
         }
     }
 }

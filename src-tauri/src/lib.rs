@@ -6,6 +6,7 @@ mod commands;
 pub mod diary;
 pub mod engine;
 pub mod error;
+pub mod media;
 pub mod routine;
 pub mod session;
 mod state;
@@ -20,6 +21,11 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
+        .register_uri_scheme_protocol("media", |ctx, request| {
+            let media = state::media_dir(ctx.app_handle());
+            commands::media::serve(media.as_ref(), request.uri().path())
+        })
         .setup(|app| {
             let state = state::AppState::start(app.handle());
             app.manage(state);
@@ -35,6 +41,9 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::session::finish_session,
             commands::session::discard_session,
             commands::session::undo_discard,
+            commands::media::list_photos,
+            commands::media::import_photo,
+            commands::media::set_active_photo,
         ])
 }
 

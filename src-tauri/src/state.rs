@@ -12,6 +12,7 @@ use crate::audio::Audio;
 use crate::diary::Diary;
 use crate::engine::{Engine, StepFinished, SystemClock};
 use crate::error::{Error, Result};
+use crate::media::MediaDir;
 use crate::routine::StepKind;
 
 pub const SESSION_CHANGED: &str = "session://changed";
@@ -23,6 +24,7 @@ pub struct AppState {
     /// Why the diary could not be opened at start-up, in the parent's words.
     diary_error: Option<(&'static str, String)>,
     pub audio: Audio,
+    media: Option<MediaDir>,
     wake: Mutex<Sender<()>>,
 }
 
@@ -62,8 +64,16 @@ impl AppState {
             engine: Mutex::new(engine.ok()),
             diary_error,
             audio: Audio::start(),
+            media: media_dir(app),
             wake: Mutex::new(wake),
         }
+    }
+
+    /// The media folder, or why there is none.
+    pub fn media(&self) -> Result<&MediaDir> {
+        self.media
+            .as_ref()
+            .ok_or_else(|| Error::DataDir("no media folder".into()))
     }
 
     /// The engine, or the reason it is not there.
@@ -123,6 +133,14 @@ impl std::ops::DerefMut for EngineGuard<'_> {
     fn deref_mut(&mut self) -> &mut Self::Target {
         self.0.as_mut().expect("checked in AppState::lock")
     }
+}
+
+/// The media folder inside the app-data folder.
+pub fn media_dir<R: Runtime>(app: &AppHandle<R>) -> Option<MediaDir> {
+    app.path()
+        .app_data_dir()
+        .ok()
+        .map(|dir| MediaDir::new(dir.join("media")))
 }
 
 fn open_engine<R: Runtime>(app: &AppHandle<R>) -> Result<Engine<SystemClock>> {

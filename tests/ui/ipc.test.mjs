@@ -25,3 +25,9 @@ test("call passes the command and arguments through and returns the result", asy
   assert.deepEqual(seen, [["app_info", { a: 1 }]]);
   delete globalThis.__TAURI__;
 });
+
+test("photo URLs use the media protocol, in Windows' form on Windows", async () => {
+  const { mediaUrl } = await import("../../ui/js/ipc.js");
+  assert.equal(mediaUrl("photo", "abc123", "Mozilla/5.0 (X11; Linux x86_64)"), "media://localhost/photo/abc123");
+  assert.equal(mediaUrl("thumb", "abc123", "Mozilla/5.0 (Windows NT 10.0)"), "http://media.localhost/thumb/abc123");
+});

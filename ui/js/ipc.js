@@ -30,3 +30,34 @@ export const appInfo = () => call("app_info");
 export async function listen(event, handler) {
   return tauri().event.listen(event, (e) => handler(e.payload));
 }
+
+/** The URL of a photo served by the app's `media:` protocol (Windows serves
+ * custom protocols as http://<name>.localhost). */
+export function mediaUrl(kind, id, platform = globalThis.navigator?.userAgent ?? "") {
+  const base = /Windows/.test(platform) ? "http://media.localhost" : "media://localhost";
+  return `${base}/${kind}/${encodeURIComponent(id)}`;
+}
+
+/** Opens the system's file picker for a photo; resolves to a path or null. */
+export async function pickPhoto() {
+  return tauri().dialog.open({
+    title: "Choose a photo of your baby",
+    multiple: false,
+    directory: false,
+    filters: [{ name: "Photos", extensions: ["jpg", "jpeg", "png", "webp", "gif", "heic"] }],
+  });
+}
+
+/** Calls `over(true/false)` while files are dragged over the window, and
+ * `drop(paths)` when they are dropped. */
+export async function onFileDrop({ over, drop }) {
+  return tauri().webview.getCurrentWebview().onDragDropEvent((event) => {
+    const { type, paths } = event.payload;
+    if (type === "enter" || type === "over") over(true);
+    else if (type === "leave") over(false);
+    else if (type === "drop") {
+      over(false);
+      if (paths?.length) drop(paths);
+    }
+  });
+}

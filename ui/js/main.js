@@ -156,6 +156,24 @@ function onKey(event) {
   action();
 }
 
+function showPhoto(photos) {
+  const photo = document.querySelector(".photo");
+  if (photos?.active) {
+    photo.style.backgroundImage = `url("${ipc.mediaUrl("photo", photos.active)}")`;
+    photo.dataset.photo = photos.active;
+  }
+}
+
+async function importPhoto(path) {
+  if (!path) return;
+  showNotice("Adding your photo…", { forMs: 60000 });
+  const photos = await attempt(() => ipc.call("import_photo", { path }));
+  if (photos) {
+    showPhoto(photos);
+    showNotice("Photo added.");
+  }
+}
+
 async function start() {
   $("start").addEventListener("click", async () => {
     const routineId = Number($("routine").value);
@@ -179,6 +197,14 @@ async function start() {
   $("discard").addEventListener("click", discard);
   $("undo").addEventListener("click", undoDiscard);
   document.addEventListener("keydown", onKey);
+  $("choose-photo").addEventListener("click", async () => {
+    const path = await attempt(() => ipc.pickPhoto());
+    await importPhoto(path);
+  });
+  await ipc.onFileDrop({
+    over: (on) => document.body.classList.toggle("dropping", on),
+    drop: (paths) => importPhoto(paths[0]),
+  });
 
   await ipc.listen("session://changed", (next) => setSnapshot(next));
 
@@ -191,6 +217,7 @@ async function start() {
   for (const routine of routines ?? []) {
     $("routine").append(new Option(routine.name, routine.id));
   }
+  showPhoto(await attempt(() => ipc.call("list_photos")));
   const state = await attempt(() => ipc.call("get_state"));
   setSnapshot(state ?? null);
   document.body.dataset.ready = "true";

@@ -1,0 +1,127 @@
+//! Commands for the baby's photos, and the `media:` protocol that serves them
+//! to the window from the media folder and from nowhere else.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use tauri::http::{header, Response, StatusCode};
+use tauri::State;
+
+use crate::error::{Error, Result};
+use crate::media::{new_id, MediaDir, Photo};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize)]
+pub struct Photos {
+    pub photos: Vec<Photo>,
+    pub active: Option<String>,
+}
+
+fn photos(state: &AppState) -> Result<Photos> {
+    let engine = state.lock()?;
+    Ok(Photos {
+        photos: engine.diary().photos()?,
+        active: engine.diary().active_photo()?.map(|p| p.id),
+    })
+}
+
+#[tauri::command]
+pub fn list_photos(state: State<'_, AppState>) -> Result<Photos> {
+    photos(&state)
+}
+
+/// Imports a photo the parent picked (file dialog or drag and drop) and shows it.
+#[tauri::command]
+pub async fn import_photo(state: State<'_, AppState>, path: String) -> Result<Photos> {
+    let source = PathBuf::from(&path);
+    if path.len() > 4096 || !source.is_absolute() {
+        return Err(Error::BadFile("Please choose a photo file.".into()));
+    }
+    let media = state.media()?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let id = new_id(now);
+    // Decoding a big photo takes a moment: off the main thread (async
+    // command), and outside the diary lock.
+    let photo = media.import_photo(&source, &id)?;
+    let saved = state
+        .lock()
+        .and_then(|mut e| e.diary_mut().add_photo(&photo, now));
+    if let Err(e) = saved {
+        media.remove_photo(&id);
+        return Err(e);
+    }
+    photos(&state)
+}
+
+#[tauri::command]
+pub fn set_active_photo(state: State<'_, AppState>, id: String) -> Result<Photos> {
+    {
+        let engine = state.lock()?;
+        if !engine.diary().photos()?.iter().any(|p| p.id == id) {
+            return Err(Error::NotFound("That photo"));
+        }
+        engine.diary().set_setting("active_photo", &id)?;
+    }
+    photos(&state)
+}
+
+/// Answers `media://localhost/photo/<id>` and `media://localhost/thumb/<id>`;
+/// everything else — other paths, `..`, absolute paths — is not found.
+pub fn serve(media: Option<&MediaDir>, path: &str) -> Response<Vec<u8>> {
+    let file = media.and_then(|m| {
+        let rest = path.strip_prefix('/')?;
+        let (kind, id) = rest.split_once('/')?;
+        match kind {
+            "photo" => m.photo_path(id, false),
+            "thumb" => m.photo_path(id, true),
+            _ => None,
+        }
+    });
+    match file.and_then(|f| std::fs::read(f).ok()) {
+        Some(bytes) => Response::builder()
+            .header(header::CONTENT_TYPE, "image/jpeg")
+            .header(header::CACHE_CONTROL, "max-age=31536000, immutable")
+            .body(bytes),
+        None => Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Vec::new()),
+    }
+    .unwrap_or_else(|_| Response::new(Vec::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serves_photos_by_id_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = MediaDir::new(dir.path().to_path_buf());
+        std::fs::create_dir_all(dir.path().join("photos")).unwrap();
+        std::fs::write(dir.path().join("photos/abc123.jpg"), b"jpeg").unwrap();
+        std::fs::write(dir.path().join("photos/abc123-thumb.jpg"), b"thumb").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), b"secret").unwrap();
+
+        let ok = serve(Some(&media), "/photo/abc123");
+        assert_eq!(ok.status(), StatusCode::OK);
+        assert_eq!(ok.body(), b"jpeg");
+        assert_eq!(serve(Some(&media), "/thumb/abc123").body(), b"thumb");
+        for bad in [
+            "/photo/../secret.txt",
+            "/photo/..%2Fsecret.txt",
+            "/../secret.txt",
+            "/photo//etc/passwd",
+            "/photo/abc123.jpg",
+            "/etc/passwd",
+            "/photo/",
+            "",
+            "/other/abc123",
+            "/photo/ABC123/../../secret",
+        ] {
+            let r = serve(Some(&media), bad);
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{bad}");
+            assert!(r.body().is_empty(), "{bad}");
+        }
+        assert_eq!(serve(None, "/photo/abc123").status(), StatusCode::NOT_FOUND);
+    }
+}

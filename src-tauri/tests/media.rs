@@ -1,0 +1,207 @@
+//! Importing the baby's photos: every file a parent might pick, good and bad.
+//! Fixtures come from tests/fixtures/make-media.sh (ImageMagick) and from
+//! bytes written here; the previous photo must survive every failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use letdown::media::{MediaDir, MAX_PHOTO_BYTES};
+use letdown::Error;
+
+struct Fixtures {
+    dir: tempfile::TempDir,
+}
+
+impl Fixtures {
+    fn make() -> Fixtures {
+        let dir = tempfile::tempdir().unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/make-media.sh");
+        let status = Command::new("bash")
+            .arg(script)
+            .arg(dir.path())
+            .status()
+            .expect("bash runs the fixture script");
+        assert!(
+            status.success(),
+            "fixtures need ImageMagick: run scripts/run-tests.sh"
+        );
+        Fixtures { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// landscape.jpg with an EXIF block saying "rotate 90° clockwise to show"
+    /// (orientation 6), as a phone held upright writes it.
+    fn sideways(&self) -> PathBuf {
+        let jpeg = std::fs::read(self.path("landscape.jpg")).unwrap();
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+        exif.extend(b"\x01\x12\0\x03\0\0\0\x01\0\x06\0\0"); // Orientation = 6
+        exif.extend([0, 0, 0, 0]); // no next IFD
+        let mut out = jpeg[..2].to_vec(); // SOI
+        out.extend([0xFF, 0xE1]);
+        out.extend(((exif.len() + 2) as u16).to_be_bytes());
+        out.extend(exif);
+        out.extend(&jpeg[2..]);
+        let path = self.path("sideways.jpg");
+        std::fs::write(&path, out).unwrap();
+        path
+    }
+}
+
+fn media() -> (tempfile::TempDir, MediaDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let media = MediaDir::new(dir.path().join("media"));
+    (dir, media)
+}
+
+fn dims(path: &Path) -> (u32, u32) {
+    image::image_dimensions(path).unwrap()
+}
+
+#[test]
+fn good_photos_are_copied_upright_and_scaled() {
+    let f = Fixtures::make();
+    let (_d, media) = media();
+
+    let plain = media.import_photo(&f.path("landscape.jpg"), "a0").unwrap();
+    assert_eq!((plain.width, plain.height), (300, 200));
+    let photo = media.import_photo(&f.sideways(), "a1").unwrap();
+    assert_eq!(
+        (photo.width, photo.height),
+        (200, 300),
+        "EXIF orientation honoured"
+    );
+    assert_eq!(dims(&media.photo_path("a1", false).unwrap()), (200, 300));
+    assert_eq!(photo.original_name, "sideways.jpg");
+
+    let large = media.import_photo(&f.path("large.jpg"), "a2").unwrap();
+    assert_eq!(
+        (large.width, large.height),
+        (2560, 1920),
+        "scaled for the screen"
+    );
+    assert_eq!(dims(&media.photo_path("a2", true).unwrap()), (320, 240));
+
+    for (name, id) in [
+        ("plain.png", "b1"),
+        ("plain.webp", "b2"),
+        ("first.gif", "b3"),
+    ] {
+        let p = media.import_photo(&f.path(name), id).unwrap();
+        assert!(
+            p.width > 0 && media.photo_path(id, false).unwrap().exists(),
+            "{name}"
+        );
+    }
+    // The original is never touched.
+    assert!(f.path("large.jpg").exists());
+}
+
+fn refused(media: &MediaDir, path: &Path) -> Error {
+    media
+        .import_photo(path, "ffff")
+        .expect_err("this file must be refused")
+}
+
+#[test]
+fn bad_files_get_plain_messages_and_change_nothing() {
+    let f = Fixtures::make();
+    let (_d, media) = media();
+    media.import_photo(&f.path("plain.png"), "0001").unwrap();
+    let before = std::fs::read(media.photo_path("0001", false).unwrap()).unwrap();
+
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (f.path("not-a-photo.jpg"), "is not a photo Letdown can read"),
+        (f.path("truncated.jpg"), "looks damaged or incomplete"),
+        (f.path("empty.png"), "is empty"),
+        (f.dir.path().to_path_buf(), "is a folder"),
+        (f.path("no-such-file.jpg"), "could not open"),
+    ];
+    for (path, says) in cases {
+        let error = refused(&media, &path);
+        assert!(
+            error.to_string().contains(says),
+            "{}: {error}",
+            path.display()
+        );
+    }
+    assert_eq!(
+        std::fs::read(media.photo_path("0001", false).unwrap()).unwrap(),
+        before
+    );
+    assert!(media.photo_path("ffff", false).unwrap().exists().eq(&false));
+}
+
+/// A PNG that declares 100,000 × 100,000 pixels in a few dozen bytes.
+fn png_bomb() -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in bytes {
+            crc ^= b as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend(data);
+        out.extend(&body);
+        out.extend(crc32(&body).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(100_000u32.to_be_bytes());
+    ihdr.extend(100_000u32.to_be_bytes());
+    ihdr.extend([8, 6, 0, 0, 0]); // 8-bit RGBA
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_before_it_allocates() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("tiny.png");
+    std::fs::write(&bomb, png_bomb()).unwrap();
+    let (_d, media) = media();
+    let error = refused(&media, &bomb);
+    assert!(matches!(error, Error::BadImage(_)));
+    assert!(error.to_string().contains("far too large"), "{error}");
+}
+
+#[test]
+fn an_iphone_heic_photo_gets_advice() {
+    let dir = tempfile::tempdir().unwrap();
+    let heic = dir.path().join("IMG_0001.HEIC");
+    let mut bytes = vec![0, 0, 0, 24];
+    bytes.extend(b"ftypheic\0\0\0\0mif1heic");
+    bytes.extend([0u8; 64]);
+    std::fs::write(&heic, bytes).unwrap();
+    let (_d, media) = media();
+    let error = refused(&media, &heic).to_string();
+    assert!(error.contains("HEIC") && error.contains("JPEG"), "{error}");
+}
+
+#[test]
+fn a_huge_file_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.jpg");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(MAX_PHOTO_BYTES + 1).unwrap(); // sparse: no disk used
+    let (_d, media) = media();
+    assert!(refused(&media, &huge).to_string().contains("too large"));
+}

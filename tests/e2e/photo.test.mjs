@@ -1,0 +1,81 @@
+// The baby's photo on the real app: imported from a file (the path the file
+// dialog or a drop would hand over — the native dialog itself cannot be driven
+// through WebDriver), shown full-window, and kept when a bad file is offered.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { launch, waitFor } from "./driver.mjs";
+
+let app;
+let fixtures;
+before(async () => {
+  fixtures = mkdtempSync(join(tmpdir(), "letdown-fixtures-"));
+  execFileSync("bash", [new URL("../fixtures/make-media.sh", import.meta.url).pathname, fixtures]);
+  app = await launch();
+  await app.waitForText("#about", (t) => t !== "Letdown");
+});
+after(async () => {
+  await app?.close();
+  rmSync(fixtures, { recursive: true, force: true });
+});
+
+/** Loads the photo the calm screen shows and returns its natural size. */
+async function shownPhoto() {
+  return app.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    const el = document.querySelector(".photo");
+    const css = getComputedStyle(el).backgroundImage;
+    if (css.startsWith("cross-fade")) return done({ fading: true });
+    const url = css.match(/url\\("?(.*?)"?\\)/)?.[1];
+    const img = new Image();
+    img.onload = () => done({ url, width: img.naturalWidth, height: img.naturalHeight, id: el.dataset.photo ?? null });
+    img.onerror = () => done({ url, error: true, id: el.dataset.photo ?? null });
+    img.src = url;`);
+}
+
+test("a chosen photo fills the calm screen", async () => {
+  const before = await shownPhoto();
+  assert.match(before.url, /img\/calm\.svg$/, "the built-in picture before any photo is chosen");
+
+  const result = await app.invoke("import_photo", { path: join(fixtures, "large.jpg") });
+  assert.equal(result.photos.length, 1, JSON.stringify(result));
+  await app.execute("location.reload()");
+  const shown = await waitFor("the photo to show", async () => {
+    const s = await shownPhoto();
+    return s.id === result.active && !s.fading ? s : null;
+  });
+  assert.match(shown.url, /^media:\/\/localhost\/photo\/[0-9a-f]+$/);
+  assert.deepEqual([shown.width, shown.height], [2560, 1920], "the screen-sized copy");
+  app.screenshot("photo-1-chosen");
+});
+
+test("a file that is not a photo gets a plain message and the photo stays", async () => {
+  const { active } = await app.invoke("list_photos");
+  for (const [name, says] of [
+    ["not-a-photo.jpg", /is not a photo Letdown can read.*Your current photo is unchanged/],
+    ["truncated.jpg", /looks damaged or incomplete/],
+    ["empty.png", /is empty/],
+  ]) {
+    const outcome = await app.invoke("import_photo", { path: join(fixtures, name) });
+    assert.match(outcome.error?.message ?? "", says, name);
+  }
+  assert.equal((await app.invoke("list_photos")).active, active);
+  assert.equal((await shownPhoto()).id, active);
+});
+
+test("the media protocol serves nothing outside the media folder", async () => {
+  const outcomes = await app.executeAsync(`
+    const done = arguments[arguments.length - 1];
+    const urls = ["media://localhost/photo/../diary.sqlite3", "media://localhost/photo/%2E%2E%2Fdiary.sqlite3",
+                  "media://localhost//etc/passwd", "media://localhost/etc/passwd"];
+    Promise.all(urls.map((u) => new Promise((ok) => {
+      const img = new Image();
+      img.onload = () => ok(u + " loaded");
+      img.onerror = () => ok("refused");
+      img.src = u;
+    }))).then(done);`);
+  assert.deepEqual(outcomes, ["refused", "refused", "refused", "refused"]);
+});
