@@ -23,5 +23,10 @@ fn letdown_commands() -> &'static [&'static str] {
         "list_photos",
         "import_photo",
         "set_active_photo",
+        "get_sound",
+        "set_sound",
+        "retry_sound",
+        "preview_sound",
+        "import_clip",
     ]
 }

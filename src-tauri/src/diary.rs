@@ -558,6 +558,55 @@ impl Diary {
         Ok(self.photos()?.into_iter().find(|p| p.id == id))
     }
 
+    // --- recordings -------------------------------------------------------
+
+    /// Records an imported recording and makes it the one played.
+    pub fn add_clip(&mut self, clip: &crate::clip::Clip, now_ms: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO clips (id, extension, duration_ms, sample_rate, channels, original_name, imported_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                clip.id,
+                clip.extension,
+                clip.duration_ms as i64,
+                clip.sample_rate,
+                clip.channels,
+                clip.original_name,
+                now_ms
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES ('active_clip', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [&clip.id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The recording played in sessions, if the parent has chosen one.
+    pub fn active_clip(&self) -> Result<Option<crate::clip::Clip>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, extension, duration_ms, sample_rate, channels, original_name
+                 FROM clips WHERE id = (SELECT value FROM settings WHERE key = 'active_clip')",
+                [],
+                |r| {
+                    Ok(crate::clip::Clip {
+                        id: r.get(0)?,
+                        extension: r.get(1)?,
+                        duration_ms: r.get::<_, i64>(2)?.max(0) as u64,
+                        sample_rate: r.get(3)?,
+                        channels: r.get(4)?,
+                        original_name: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
     // --- settings ---------------------------------------------------------
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {

@@ -37,6 +37,8 @@ pub enum Error {
     BadFile(String),
     #[error("{0} Your current photo is unchanged.")]
     BadImage(String),
+    #[error("{0} Your current recording is unchanged.")]
+    BadClip(String),
     #[error("Letdown could not save a copy in its media folder ({0}). Your current photo and recording are unchanged.")]
     MediaWrite(String),
     /// The diary could not be opened when the app started; `message` says why.
@@ -64,6 +66,7 @@ impl Error {
             Error::Startup { kind, .. } => kind,
             Error::BadFile(_) => "bad_file",
             Error::BadImage(_) => "bad_image",
+            Error::BadClip(_) => "bad_clip",
             Error::MediaWrite(_) => "media_write",
         }
     }

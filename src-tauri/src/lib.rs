@@ -2,6 +2,7 @@
 //! Domain logic lives in its own modules and knows nothing of Tauri.
 
 pub mod audio;
+pub mod clip;
 mod commands;
 pub mod diary;
 pub mod engine;
@@ -44,6 +45,11 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::media::list_photos,
             commands::media::import_photo,
             commands::media::set_active_photo,
+            commands::sound::get_sound,
+            commands::sound::set_sound,
+            commands::sound::retry_sound,
+            commands::sound::preview_sound,
+            commands::sound::import_clip,
         ])
 }
 

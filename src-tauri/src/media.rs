@@ -40,6 +40,10 @@ impl MediaDir {
         MediaDir { root }
     }
 
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub fn photo_path(&self, id: &str, thumb: bool) -> Option<PathBuf> {
         valid_id(id).then(|| {
             let name = if thumb {
@@ -107,14 +111,14 @@ pub fn new_id(now_ms: i64) -> String {
     )
 }
 
-fn display_name(path: &Path) -> String {
+pub fn display_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// Reads a file the parent picked, refusing folders, empty and oversized files.
-pub fn read_checked(path: &Path, max: u64, name: &str, what: &str) -> Result<Vec<u8>> {
+/// Checks a file the parent picked: refuses folders, empty and oversized files.
+pub fn check_file(path: &Path, max: u64, name: &str, what: &str) -> Result<std::fs::Metadata> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Error::BadFile(format!("Letdown could not open “{name}” ({e}).")))?;
     if meta.is_dir() {
@@ -132,6 +136,12 @@ pub fn read_checked(path: &Path, max: u64, name: &str, what: &str) -> Result<Vec
             max / (1024 * 1024)
         )));
     }
+    Ok(meta)
+}
+
+/// Reads a file the parent picked, after `check_file`.
+pub fn read_checked(path: &Path, max: u64, name: &str, what: &str) -> Result<Vec<u8>> {
+    let meta = check_file(path, max, name, what)?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(path)
         .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))

@@ -17,10 +17,82 @@ use crate::routine::StepKind;
 
 pub const SESSION_CHANGED: &str = "session://changed";
 pub const STEP_FINISHED: &str = "session://step-finished";
+pub const SOUND_STATUS: &str = "audio://status";
 pub const DIARY_FILE: &str = "diary.sqlite3";
+
+/// When the recording plays during a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SoundMode {
+    /// From the warm-up to the end.
+    Whole,
+    /// Only during pumping steps.
+    Pump,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SoundPrefs {
+    pub on: bool,
+    pub volume: u8,
+    pub mode: SoundMode,
+}
+
+impl Default for SoundPrefs {
+    fn default() -> Self {
+        SoundPrefs {
+            on: true,
+            volume: 60,
+            mode: SoundMode::Whole,
+        }
+    }
+}
+
+impl SoundPrefs {
+    fn load(engine: &Engine<SystemClock>) -> SoundPrefs {
+        let d = engine.diary();
+        let get = |k: &str| d.setting(k).ok().flatten();
+        let default = SoundPrefs::default();
+        SoundPrefs {
+            on: get("sound_on").map_or(default.on, |v| v == "true"),
+            volume: get("volume")
+                .and_then(|v| v.parse().ok())
+                .map_or(default.volume, |v: u8| v.min(100)),
+            mode: match get("sound_mode").as_deref() {
+                Some("pump") => SoundMode::Pump,
+                _ => SoundMode::Whole,
+            },
+        }
+    }
+
+    fn save(&self, engine: &Engine<SystemClock>) -> Result<()> {
+        let d = engine.diary();
+        d.set_setting("sound_on", if self.on { "true" } else { "false" })?;
+        d.set_setting("volume", &self.volume.to_string())?;
+        d.set_setting(
+            "sound_mode",
+            match self.mode {
+                SoundMode::Whole => "whole",
+                SoundMode::Pump => "pump",
+            },
+        )
+    }
+
+    /// Whether the loop should sound for this session state.
+    pub fn wants_sound(&self, session: Option<&crate::engine::SessionView>) -> bool {
+        let Some(s) = session else {
+            return false;
+        };
+        self.on
+            && s.phase == crate::engine::Phase::Running
+            && (self.mode == SoundMode::Whole || s.step_kind == Some(StepKind::Pump))
+    }
+}
 
 pub struct AppState {
     engine: Mutex<Option<Engine<SystemClock>>>,
+    sound: Mutex<SoundPrefs>,
+    /// Whether the loop was last asked to play, so it is only told of changes.
+    sounding: Mutex<bool>,
     /// Why the diary could not be opened at start-up, in the parent's words.
     diary_error: Option<(&'static str, String)>,
     pub audio: Audio,
@@ -60,11 +132,25 @@ impl AppState {
                 }
             })
             .ok();
+        let emitter = app.clone();
+        let audio = Audio::start_with(move |status| {
+            let _ = emitter.emit(SOUND_STATUS, status);
+        });
+        let media = media_dir(app);
+        let prefs = engine.as_ref().map(SoundPrefs::load).unwrap_or_default();
+        audio.set_volume(prefs.volume);
+        if let (Ok(engine), Some(media)) = (engine.as_ref(), media.as_ref()) {
+            if let Ok(Some(clip)) = engine.diary().active_clip() {
+                audio.set_source(media.clip_path(&clip.id, &clip.extension));
+            }
+        }
         AppState {
             engine: Mutex::new(engine.ok()),
+            sound: Mutex::new(prefs),
+            sounding: Mutex::new(false),
             diary_error,
-            audio: Audio::start(),
-            media: media_dir(app),
+            audio,
+            media,
             wake: Mutex::new(wake),
         }
     }
@@ -89,11 +175,60 @@ impl AppState {
         Ok(EngineGuard(guard))
     }
 
+    pub fn sound_prefs(&self) -> SoundPrefs {
+        *self.sound.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Changes and saves the sound preferences, then lets the sound follow them.
+    pub fn change_sound_prefs<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        change: impl FnOnce(&mut SoundPrefs),
+    ) -> Result<()> {
+        let prefs = {
+            let mut prefs = self.sound.lock().unwrap_or_else(|p| p.into_inner());
+            let mut next = *prefs;
+            change(&mut next);
+            next.save(&*self.lock()?)?;
+            *prefs = next;
+            next
+        };
+        self.audio.set_volume(prefs.volume);
+        self.follow_session(app);
+        Ok(())
+    }
+
+    /// Starts, pauses or stops the recording to match the session and the
+    /// parent's choices (fading, never cutting).
+    pub fn follow_session<R: Runtime>(&self, _app: &AppHandle<R>) {
+        let Ok(engine) = self.lock() else {
+            return;
+        };
+        let snapshot = engine.snapshot();
+        drop(engine);
+        self.follow(&snapshot);
+    }
+
+    fn follow(&self, snapshot: &crate::engine::Snapshot) {
+        let want = self.sound_prefs().wants_sound(snapshot.session.as_ref());
+        let mut sounding = self.sounding.lock().unwrap_or_else(|p| p.into_inner());
+        if want != *sounding {
+            *sounding = want;
+            match (want, snapshot.session.is_some()) {
+                (true, _) => self.audio.play(),
+                (false, true) => self.audio.pause(),
+                (false, false) => self.audio.stop(),
+            }
+        }
+    }
+
     /// Tells the UI what changed (from one place, after the write is durable),
     /// chimes for finished steps and notifies when the window is not in front.
     pub fn publish<R: Runtime>(&self, app: &AppHandle<R>, finished: &[StepFinished]) {
-        if let Ok(engine) = self.lock() {
-            let _ = app.emit(SESSION_CHANGED, engine.snapshot());
+        let snapshot = self.lock().map(|engine| engine.snapshot());
+        if let Ok(snapshot) = snapshot {
+            let _ = app.emit(SESSION_CHANGED, &snapshot);
+            self.follow(&snapshot);
         }
         for step in finished {
             self.audio.chime();

@@ -2,53 +2,14 @@
 //! Fixtures come from tests/fixtures/make-media.sh (ImageMagick) and from
 //! bytes written here; the previous photo must survive every failure.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use common::Fixtures;
 
 use letdown::media::{MediaDir, MAX_PHOTO_BYTES};
 use letdown::Error;
-
-struct Fixtures {
-    dir: tempfile::TempDir,
-}
-
-impl Fixtures {
-    fn make() -> Fixtures {
-        let dir = tempfile::tempdir().unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/make-media.sh");
-        let status = Command::new("bash")
-            .arg(script)
-            .arg(dir.path())
-            .status()
-            .expect("bash runs the fixture script");
-        assert!(
-            status.success(),
-            "fixtures need ImageMagick: run scripts/run-tests.sh"
-        );
-        Fixtures { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// landscape.jpg with an EXIF block saying "rotate 90° clockwise to show"
-    /// (orientation 6), as a phone held upright writes it.
-    fn sideways(&self) -> PathBuf {
-        let jpeg = std::fs::read(self.path("landscape.jpg")).unwrap();
-        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
-        exif.extend(b"\x01\x12\0\x03\0\0\0\x01\0\x06\0\0"); // Orientation = 6
-        exif.extend([0, 0, 0, 0]); // no next IFD
-        let mut out = jpeg[..2].to_vec(); // SOI
-        out.extend([0xFF, 0xE1]);
-        out.extend(((exif.len() + 2) as u16).to_be_bytes());
-        out.extend(exif);
-        out.extend(&jpeg[2..]);
-        let path = self.path("sideways.jpg");
-        std::fs::write(&path, out).unwrap();
-        path
-    }
-}
 
 fn media() -> (tempfile::TempDir, MediaDir) {
     let dir = tempfile::tempdir().unwrap();

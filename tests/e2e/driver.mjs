@@ -144,6 +144,13 @@ class App {
   }
 }
 
+/** Makes the media fixtures (tests/fixtures/make-media.sh) in a new folder; returns it. */
+export function makeFixtures() {
+  const dir = mkdtempSync(join(tmpdir(), "letdown-fixtures-"));
+  execFileSync("bash", [join(ROOT, "tests/fixtures/make-media.sh"), dir], { timeout: 60_000 });
+  return dir;
+}
+
 /** Runs SQL on a diary file with the sqlite3 shell; returns rows as objects. */
 export function query(diary, sql) {
   const out = execFileSync("sqlite3", ["-json", "-readonly", diary, sql], { encoding: "utf8", timeout: 10_000 });
@@ -196,7 +203,18 @@ export async function recordSound() {
   const chunks = [];
   parec.stdout.on("data", (chunk) => chunks.push(chunk));
   await waitFor("the recording to connect", () => streams() > before, { timeoutMs: 5000 });
+  const samplesSoFar = () => {
+    const bytes = Buffer.concat(chunks);
+    return new Float32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 4));
+  };
   return {
+    /** Level of the last `ms` milliseconds heard: { rms, peak }. */
+    latest(ms) {
+      const all = samplesSoFar();
+      return level(all.subarray(Math.max(0, all.length - Math.round((ms * 44100) / 1000))));
+    },
+    /** Everything heard so far. */
+    samples: samplesSoFar,
     async stop() {
       const ended = new Promise((ok) => parec.once("close", ok));
       parec.kill("SIGINT");
@@ -208,4 +226,22 @@ export async function recordSound() {
       return { samples, peak, seconds: samples.length / 44100 };
     },
   };
+}
+
+/** RMS and peak of some samples. */
+export function level(samples) {
+  let sum = 0;
+  let peak = 0;
+  for (const s of samples) {
+    sum += s * s;
+    peak = Math.max(peak, Math.abs(s));
+  }
+  return { rms: samples.length ? Math.sqrt(sum / samples.length) : 0, peak };
+}
+
+/** The main frequency of a pure tone, from its rising zero crossings. */
+export function toneHz(samples) {
+  let crossings = 0;
+  for (let i = 1; i < samples.length; i++) if (samples[i - 1] < 0 && samples[i] >= 0) crossings++;
+  return (crossings * 44100) / samples.length;
 }

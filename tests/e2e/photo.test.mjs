@@ -3,17 +3,14 @@
 // through WebDriver), shown full-window, and kept when a bad file is offered.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { launch, waitFor } from "./driver.mjs";
+import { launch, makeFixtures, waitFor } from "./driver.mjs";
 
 let app;
 let fixtures;
 before(async () => {
-  fixtures = mkdtempSync(join(tmpdir(), "letdown-fixtures-"));
-  execFileSync("bash", [new URL("../fixtures/make-media.sh", import.meta.url).pathname, fixtures]);
+  fixtures = makeFixtures();
   app = await launch();
   await app.waitForText("#about", (t) => t !== "Letdown");
 });

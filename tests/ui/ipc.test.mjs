@@ -31,3 +31,11 @@ test("photo URLs use the media protocol, in Windows' form on Windows", async () 
   assert.equal(mediaUrl("photo", "abc123", "Mozilla/5.0 (X11; Linux x86_64)"), "media://localhost/photo/abc123");
   assert.equal(mediaUrl("thumb", "abc123", "Mozilla/5.0 (Windows NT 10.0)"), "http://media.localhost/thumb/abc123");
 });
+
+test("a dropped file goes to the photo or the recording import by its ending", async () => {
+  const { kindOfFile } = await import("../../ui/js/ipc.js");
+  assert.equal(kindOfFile("/home/me/Pictures/IMG_0042.JPG"), "photo");
+  assert.equal(kindOfFile("/tmp/New Recording 3.m4a"), "clip");
+  assert.equal(kindOfFile("C:\\Users\\me\\PTT-20250101-WA0001.opus"), "clip");
+  assert.equal(kindOfFile("/tmp/notes.txt"), null);
+});

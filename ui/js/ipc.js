@@ -38,14 +38,20 @@ export function mediaUrl(kind, id, platform = globalThis.navigator?.userAgent ??
   return `${base}/${kind}/${encodeURIComponent(id)}`;
 }
 
-/** Opens the system's file picker for a photo; resolves to a path or null. */
-export async function pickPhoto() {
-  return tauri().dialog.open({
-    title: "Choose a photo of your baby",
-    multiple: false,
-    directory: false,
-    filters: [{ name: "Photos", extensions: ["jpg", "jpeg", "png", "webp", "gif", "heic"] }],
-  });
+export const PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif", "heic"];
+export const CLIP_EXTENSIONS = ["m4a", "mp4", "aac", "mp3", "wav", "ogg", "flac", "opus"];
+
+/** Opens the system's file picker; resolves to a path or null. */
+export async function pickFile(title, name, extensions) {
+  return tauri().dialog.open({ title, multiple: false, directory: false, filters: [{ name, extensions }] });
+}
+
+/** Which import a dropped file is for, by its ending: "photo", "clip" or null. */
+export function kindOfFile(path) {
+  const ext = String(path).split(".").pop().toLowerCase();
+  if (PHOTO_EXTENSIONS.includes(ext)) return "photo";
+  if (CLIP_EXTENSIONS.includes(ext)) return "clip";
+  return null;
 }
 
 /** Calls `over(true/false)` while files are dragged over the window, and

@@ -147,6 +147,7 @@ function onKey(event) {
     l: () => intent({ kind: "let_down" }),
     s: () => intent({ kind: "side", side: nextSide(snapshot.session.side) }),
     e: openFinish,
+    m: () => changeSound({ on: !sound?.prefs.on }),
   };
   const action = actions[key];
   if (!action) return;
@@ -174,6 +175,44 @@ async function importPhoto(path) {
   }
 }
 
+let sound = null;
+
+function showSound(next) {
+  if (!next) return;
+  sound = next;
+  $("clip-name").textContent = next.clip
+    ? `Playing “${next.clip.original_name}”.`
+    : "Playing Letdown's gentle sound.";
+  $("sound-toggle").textContent = next.prefs.on ? "Sound on" : "Sound off";
+  $("sound-toggle").setAttribute("aria-pressed", String(next.prefs.on));
+  $("volume").value = String(next.prefs.volume);
+  const unavailable = next.status.state === "unavailable";
+  $("sound-problem").hidden = !unavailable;
+  document.body.dataset.sound = next.status.state;
+}
+
+async function importClip(path) {
+  if (!path) return;
+  showNotice("Checking your recording…", { forMs: 120000 });
+  const next = await attempt(() => ipc.call("import_clip", { path }));
+  if (next) {
+    showSound(next);
+    showNotice("Recording added.");
+  }
+}
+
+function importDropped(paths) {
+  const path = paths[0];
+  const kind = ipc.kindOfFile(path);
+  if (kind === "photo") importPhoto(path);
+  else if (kind === "clip") importClip(path);
+  else showNotice("Drop a photo (JPEG, PNG, WebP, GIF) or a recording (.m4a, .mp3, .wav, .ogg, .flac).");
+}
+
+async function changeSound(change) {
+  showSound(await attempt(() => ipc.call("set_sound", { change })));
+}
+
 async function start() {
   $("start").addEventListener("click", async () => {
     const routineId = Number($("routine").value);
@@ -198,15 +237,33 @@ async function start() {
   $("undo").addEventListener("click", undoDiscard);
   document.addEventListener("keydown", onKey);
   $("choose-photo").addEventListener("click", async () => {
-    const path = await attempt(() => ipc.pickPhoto());
+    const path = await attempt(() => ipc.pickFile("Choose a photo of your baby", "Photos", ipc.PHOTO_EXTENSIONS));
     await importPhoto(path);
+  });
+  $("choose-clip").addEventListener("click", async () => {
+    const path = await attempt(() => ipc.pickFile("Choose a recording of your baby", "Recordings", ipc.CLIP_EXTENSIONS));
+    await importClip(path);
+  });
+  $("preview").addEventListener("click", async () => {
+    const play = $("preview").getAttribute("aria-pressed") !== "true";
+    showSound(await attempt(() => ipc.call("preview_sound", { play })));
+    $("preview").setAttribute("aria-pressed", String(play));
+    $("preview").textContent = play ? "Stop preview" : "Preview sound";
+  });
+  $("sound-toggle").addEventListener("click", () => changeSound({ on: !sound?.prefs.on }));
+  $("volume").addEventListener("change", () => changeSound({ volume: Number($("volume").value) }));
+  $("retry-sound").addEventListener("click", async () => {
+    const next = await attempt(() => ipc.call("retry_sound"));
+    showSound(next);
+    if (next?.status.state === "unavailable") showNotice("Still no sound. Check that speakers or headphones are connected.");
   });
   await ipc.onFileDrop({
     over: (on) => document.body.classList.toggle("dropping", on),
-    drop: (paths) => importPhoto(paths[0]),
+    drop: importDropped,
   });
 
   await ipc.listen("session://changed", (next) => setSnapshot(next));
+  await ipc.listen("audio://status", (status) => sound && showSound({ ...sound, status }));
 
   const info = await attempt(() => ipc.appInfo());
   if (info) {
@@ -218,6 +275,7 @@ async function start() {
     $("routine").append(new Option(routine.name, routine.id));
   }
   showPhoto(await attempt(() => ipc.call("list_photos")));
+  showSound(await attempt(() => ipc.call("get_sound")));
   const state = await attempt(() => ipc.call("get_state"));
   setSnapshot(state ?? null);
   document.body.dataset.ready = "true";

@@ -1,8 +1,6 @@
 //! Commands for the baby's photos, and the `media:` protocol that serves them
 //! to the window from the media folder and from nowhere else.
 
-use std::path::PathBuf;
-
 use serde::Serialize;
 use tauri::http::{header, Response, StatusCode};
 use tauri::State;
@@ -33,10 +31,7 @@ pub fn list_photos(state: State<'_, AppState>) -> Result<Photos> {
 /// Imports a photo the parent picked (file dialog or drag and drop) and shows it.
 #[tauri::command]
 pub async fn import_photo(state: State<'_, AppState>, path: String) -> Result<Photos> {
-    let source = PathBuf::from(&path);
-    if path.len() > 4096 || !source.is_absolute() {
-        return Err(Error::BadFile("Please choose a photo file.".into()));
-    }
+    let source = super::picked_path(&path, "photo")?;
     let media = state.media()?;
     let now = chrono::Utc::now().timestamp_millis();
     let id = new_id(now);

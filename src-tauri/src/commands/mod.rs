@@ -3,6 +3,9 @@
 
 pub mod media;
 pub mod session;
+pub mod sound;
+
+use std::path::PathBuf;
 
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
@@ -28,4 +31,13 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo> {
         version: app.package_info().version.to_string(),
         data_dir: data_dir.display().to_string(),
     })
+}
+
+/// A path the file dialog or a drop handed over: absolute and of sane length.
+pub fn picked_path(path: &str, what: &str) -> Result<PathBuf> {
+    let source = PathBuf::from(path);
+    if path.len() > 4096 || !source.is_absolute() {
+        return Err(Error::BadFile(format!("Please choose a {what} file.")));
+    }
+    Ok(source)
 }

@@ -2,7 +2,7 @@
 //! recording what the harness's sound server actually played.
 #![allow(dead_code)] // each test binary uses its own share of these helpers
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -148,4 +148,47 @@ pub fn wait_until_opened(audio: &Audio) -> SoundStatus {
         other => Some(other),
     })
     .expect("the audio thread reports whether the device opened")
+}
+
+/// Media files made by tests/fixtures/make-media.sh in a temporary folder.
+pub struct Fixtures {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixtures {
+    pub fn make() -> Fixtures {
+        let dir = tempfile::tempdir().unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/make-media.sh");
+        let status = Command::new("bash")
+            .arg(script)
+            .arg(dir.path())
+            .status()
+            .expect("bash runs the fixture script");
+        assert!(
+            status.success(),
+            "fixtures need ImageMagick: run scripts/run-tests.sh"
+        );
+        Fixtures { dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// landscape.jpg with an EXIF block saying "rotate 90° clockwise to show"
+    /// (orientation 6), as a phone held upright writes it.
+    pub fn sideways(&self) -> PathBuf {
+        let jpeg = std::fs::read(self.path("landscape.jpg")).unwrap();
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+        exif.extend(b"\x01\x12\0\x03\0\0\0\x01\0\x06\0\0"); // Orientation = 6
+        exif.extend([0, 0, 0, 0]); // no next IFD
+        let mut out = jpeg[..2].to_vec(); // SOI
+        out.extend([0xFF, 0xE1]);
+        out.extend(((exif.len() + 2) as u16).to_be_bytes());
+        out.extend(exif);
+        out.extend(&jpeg[2..]);
+        let path = self.path("sideways.jpg");
+        std::fs::write(&path, out).unwrap();
+        path
+    }
 }

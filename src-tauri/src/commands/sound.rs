@@ -1,0 +1,112 @@
+//! Commands for the baby's recording and how sound plays.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Runtime, State};
+
+use crate::audio::SoundStatus;
+use crate::clip::Clip;
+use crate::error::{Error, Result};
+use crate::media::new_id;
+use crate::state::{AppState, SoundMode, SoundPrefs};
+
+#[derive(Debug, Serialize)]
+pub struct Sound {
+    pub status: SoundStatus,
+    pub prefs: SoundPrefs,
+    /// The parent's recording; `None` plays Letdown's own gentle sound.
+    pub clip: Option<Clip>,
+}
+
+fn sound(state: &AppState) -> Result<Sound> {
+    Ok(Sound {
+        status: state.audio.status(),
+        prefs: state.sound_prefs(),
+        clip: state.lock()?.diary().active_clip()?,
+    })
+}
+
+#[tauri::command]
+pub fn get_sound(state: State<'_, AppState>) -> Result<Sound> {
+    sound(&state)
+}
+
+/// Changes some of the sound preferences; fields left out stay as they are.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoundChange {
+    pub on: Option<bool>,
+    pub volume: Option<u8>,
+    pub mode: Option<SoundMode>,
+}
+
+#[tauri::command]
+pub fn set_sound<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    change: SoundChange,
+) -> Result<Sound> {
+    if change.volume.is_some_and(|v| v > 100) {
+        return Err(Error::Invalid("Volume goes from 0 to 100.".into()));
+    }
+    state.change_sound_prefs(&app, |p| {
+        if let Some(on) = change.on {
+            p.on = on;
+        }
+        if let Some(volume) = change.volume {
+            p.volume = volume;
+        }
+        if let Some(mode) = change.mode {
+            p.mode = mode;
+        }
+    })?;
+    sound(&state)
+}
+
+#[tauri::command]
+pub fn retry_sound<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Sound> {
+    state.audio.retry(Duration::from_secs(5));
+    state.follow_session(&app);
+    sound(&state)
+}
+
+/// Plays the loop for a moment (or stops the preview), outside any session.
+#[tauri::command]
+pub fn preview_sound(state: State<'_, AppState>, play: bool) -> Result<Sound> {
+    if play {
+        state.audio.play();
+    } else {
+        state.audio.stop();
+    }
+    sound(&state)
+}
+
+/// Imports a recording the parent picked; it replaces the current one only
+/// once it has been copied and decoded in full.
+#[tauri::command]
+pub async fn import_clip<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<Sound> {
+    let source = super::picked_path(&path, "recording")?;
+    let media = state.media()?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let id = new_id(now);
+    let clip = media.import_clip(&source, &id)?;
+    let saved = state
+        .lock()
+        .and_then(|mut e| e.diary_mut().add_clip(&clip, now));
+    if let Err(e) = saved {
+        if let Some(path) = media.clip_path(&clip.id, &clip.extension) {
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(e);
+    }
+    state
+        .audio
+        .set_source(media.clip_path(&clip.id, &clip.extension));
+    state.follow_session(&app);
+    sound(&state)
+}

@@ -1,0 +1,88 @@
+// What a parent hears, recorded from the harness's sound server: the loop fades
+// in with the session, fades out when paused, follows "only while pumping",
+// plays the parent's own recording, and refuses recordings it cannot play.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { launch, level, makeFixtures, recordSound, toneHz, waitFor } from "./driver.mjs";
+
+let app;
+let fixtures;
+let ear;
+before(async () => {
+  fixtures = makeFixtures();
+  app = await launch();
+  await app.waitForText("#about", (t) => t !== "Letdown");
+  ear = await recordSound();
+});
+after(async () => {
+  await ear?.stop();
+  await app?.close();
+  rmSync(fixtures, { recursive: true, force: true });
+});
+
+const heard = (ms = 300) => ear.latest(ms);
+const untilSounding = (what) => waitFor(what, () => heard().rms > 0.003, { timeoutMs: 8000 });
+const untilSilent = (what) => waitFor(what, () => heard().peak < 0.0005, { timeoutMs: 8000 });
+
+test("the built-in sound fades in with the session and out when it is paused", async () => {
+  const sound = await app.invoke("get_sound");
+  assert.equal(sound.status.state, "ready", JSON.stringify(sound.status));
+  assert.equal(sound.clip, null, "no recording chosen yet: Letdown's own sound");
+  const routineId = await app.invoke("save_routine", {
+    routine: { name: "Listening", steps: [{ kind: "warm_up", planned_ms: 120_000 }, { kind: "pump", planned_ms: 600_000, open_ended: true }] },
+  });
+  await app.execute("location.reload()");
+  await waitFor("the routine", async () => app.execute(`return !!document.querySelector("#routine option[value='${routineId}']")`));
+  await app.execute(`document.getElementById('routine').value = '${routineId}'`);
+
+  assert.ok(heard(1000).peak < 0.0005, "silent before the session");
+  const startedAt = ear.samples().length;
+  await app.click("#start");
+  await untilSounding("the loop to start");
+  // Wait until the fade-in (2 s) is surely over, then compare its start with its end.
+  await waitFor("two seconds of sound", () => ear.samples().length - startedAt > 2.6 * 44100);
+  const all = ear.samples();
+  const early = level(all.subarray(startedAt, startedAt + 0.4 * 44100)).rms;
+  const full = level(all.subarray(startedAt + 2.1 * 44100, startedAt + 2.5 * 44100)).rms;
+  assert.ok(full > 3 * early, `faded in: ${early.toFixed(4)} → ${full.toFixed(4)}`);
+  assert.ok(20 * Math.log10(level(all.subarray(startedAt)).peak) < -12, "soft");
+  app.screenshot("sound-1-playing");
+
+  await app.press(" ");
+  await untilSilent("the fade-out to finish");
+  await app.press(" ");
+  await untilSounding("the loop to come back on resume");
+});
+
+test("the parent's own recording plays, and a bad one is refused with the format named", async () => {
+  const bad = await app.invoke("import_clip", { path: join(fixtures, "broken.m4a") });
+  assert.match(bad.error.message, /looks like an \.m4a \(AAC\) recording but Letdown could not play it.*Your current recording is unchanged/);
+  const opus = await app.invoke("import_clip", { path: join(fixtures, "voice-note.opus") });
+  assert.match(opus.error.message, /Opus voice note/);
+
+  const ok = await app.invoke("import_clip", { path: join(fixtures, "memo.m4a") });
+  assert.equal(ok.clip.original_name, "memo.m4a", JSON.stringify(ok));
+  // The new recording replaces the built-in sound: a clean 440 Hz tone.
+  await waitFor("the 440 Hz memo", () => Math.abs(toneHz(ear.samples().subarray(-22050)) - 440) < 15, {
+    timeoutMs: 8000,
+  });
+});
+
+test("'only while pumping' silences the warm-up and plays during pumping", async () => {
+  await app.invoke("set_sound", { change: { mode: "pump" } });
+  await untilSilent("the warm-up to go quiet");
+  await app.click("#skip");
+  await app.waitForText("#step-name", (t) => t === "Pumping");
+  await untilSounding("the pump step to play the recording");
+  await app.click("#sound-toggle");
+  await app.waitForText("#sound-toggle", (t) => t === "Sound off");
+  await untilSilent("sound off");
+  await app.press("m");
+  await app.waitForText("#sound-toggle", (t) => t === "Sound on");
+  await untilSounding("sound back on");
+  await app.press("e");
+  await app.click("#discard");
+  await untilSilent("the loop to stop with the session");
+});
