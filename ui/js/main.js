@@ -181,8 +181,8 @@ function showSound(next) {
   if (!next) return;
   sound = next;
   $("clip-name").textContent = next.clip
-    ? `Playing “${next.clip.original_name}”.`
-    : "Playing Letdown's gentle sound.";
+    ? `Sound: your recording “${next.clip.original_name}”.`
+    : "Sound: Letdown's own gentle sound.";
   $("sound-toggle").textContent = next.prefs.on ? "Sound on" : "Sound off";
   $("sound-toggle").setAttribute("aria-pressed", String(next.prefs.on));
   $("volume").value = String(next.prefs.volume);
