@@ -166,3 +166,66 @@ fn a_huge_file_is_refused_without_reading_it() {
     let (_d, media) = media();
     assert!(refused(&media, &huge).to_string().contains("too large"));
 }
+
+#[test]
+fn all_eight_exif_orientations_land_the_marked_corner_where_it_belongs() {
+    // A 60×40 picture, blue, with its top-left corner marked red.
+    let mut img = image::RgbImage::from_pixel(60, 40, image::Rgb([30, 60, 200]));
+    for x in 0..20 {
+        for y in 0..14 {
+            img.put_pixel(x, y, image::Rgb([230, 20, 20]));
+        }
+    }
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
+        .encode_image(&img)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (_d, media) = media();
+    // Where the marked corner must appear once shown upright, and the size then.
+    use Corner::*;
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Corner {
+        TopLeft,
+        TopRight,
+        BottomLeft,
+        BottomRight,
+    }
+    let expected = [
+        (1, TopLeft, (60, 40)),
+        (2, TopRight, (60, 40)),
+        (3, BottomRight, (60, 40)),
+        (4, BottomLeft, (60, 40)),
+        (5, TopLeft, (40, 60)),
+        (6, TopRight, (40, 60)),
+        (7, BottomRight, (40, 60)),
+        (8, BottomLeft, (40, 60)),
+    ];
+    for (orientation, corner, size) in expected {
+        let path = dir.path().join(format!("o{orientation}.jpg"));
+        std::fs::write(&path, common::with_orientation(&jpeg, orientation)).unwrap();
+        let id = format!("{orientation:04}");
+        let photo = media.import_photo(&path, &id).unwrap();
+        assert_eq!(
+            (photo.width, photo.height),
+            size,
+            "orientation {orientation}"
+        );
+        let shown = image::open(media.photo_path(&id, false).unwrap())
+            .unwrap()
+            .to_rgb8();
+        let (w, h) = shown.dimensions();
+        let red = |x: u32, y: u32| {
+            let p = shown.get_pixel(x, y);
+            p[0] > 150 && p[2] < 100
+        };
+        let corners = [
+            (TopLeft, red(3, 3)),
+            (TopRight, red(w - 4, 3)),
+            (BottomLeft, red(3, h - 4)),
+            (BottomRight, red(w - 4, h - 4)),
+        ];
+        let marked: Vec<Corner> = corners.iter().filter(|c| c.1).map(|c| c.0).collect();
+        assert_eq!(marked, [corner], "orientation {orientation}");
+    }
+}

@@ -179,16 +179,22 @@ impl Fixtures {
     /// (orientation 6), as a phone held upright writes it.
     pub fn sideways(&self) -> PathBuf {
         let jpeg = std::fs::read(self.path("landscape.jpg")).unwrap();
-        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
-        exif.extend(b"\x01\x12\0\x03\0\0\0\x01\0\x06\0\0"); // Orientation = 6
-        exif.extend([0, 0, 0, 0]); // no next IFD
-        let mut out = jpeg[..2].to_vec(); // SOI
-        out.extend([0xFF, 0xE1]);
-        out.extend(((exif.len() + 2) as u16).to_be_bytes());
-        out.extend(exif);
-        out.extend(&jpeg[2..]);
         let path = self.path("sideways.jpg");
-        std::fs::write(&path, out).unwrap();
+        std::fs::write(&path, with_orientation(&jpeg, 6)).unwrap();
         path
     }
+}
+
+/// A JPEG with an EXIF block carrying the given orientation tag (1–8).
+pub fn with_orientation(jpeg: &[u8], orientation: u8) -> Vec<u8> {
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+    exif.extend(b"\x01\x12\0\x03\0\0\0\x01\0");
+    exif.extend([orientation, 0, 0]);
+    exif.extend([0, 0, 0, 0]); // no next IFD
+    let mut out = jpeg[..2].to_vec(); // SOI
+    out.extend([0xFF, 0xE1]);
+    out.extend(((exif.len() + 2) as u16).to_be_bytes());
+    out.extend(exif);
+    out.extend(&jpeg[2..]);
+    out
 }
