@@ -158,7 +158,7 @@ export function query(diary, sql) {
 }
 
 /** Starts Letdown in a fresh, private data folder (or `home`, to relaunch) and returns it once WebDriver has it. */
-export async function launch({ home = mkdtempSync(join(tmpdir(), "letdown-e2e-")) } = {}) {
+export async function launch({ home = mkdtempSync(join(tmpdir(), "letdown-e2e-")), env: extraEnv = {} } = {}) {
   if (!process.env.DISPLAY) throw new Error("no DISPLAY: run the e2e tests through scripts/run-tests.sh");
   const port = await freePort();
   const nativePort = await freePort();
@@ -168,6 +168,7 @@ export async function launch({ home = mkdtempSync(join(tmpdir(), "letdown-e2e-")
     XDG_DATA_HOME: join(home, "data"),
     XDG_CONFIG_HOME: join(home, "config"),
     XDG_CACHE_HOME: join(home, "cache"),
+    ...extraEnv,
   };
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env,
