@@ -19,8 +19,16 @@ after(async () => {
   rmSync(fixtures, { recursive: true, force: true });
 });
 
-/** Loads the photo the calm screen shows and returns its natural size. */
+/** Loads the photo the calm screen shows (once any cross-fade has settled)
+ * and returns its URL and natural size. */
 async function shownPhoto() {
+  return waitFor("the photo to settle", async () => {
+    const shown = await photoNow();
+    return shown.fading ? null : shown;
+  });
+}
+
+async function photoNow() {
   return app.executeAsync(`
     const done = arguments[arguments.length - 1];
     const el = document.querySelector(".photo");
@@ -42,7 +50,7 @@ test("a chosen photo fills the calm screen", async () => {
   await app.execute("location.reload()");
   const shown = await waitFor("the photo to show", async () => {
     const s = await shownPhoto();
-    return s.id === result.active && !s.fading ? s : null;
+    return s.id === result.active && s.url.startsWith("media:") ? s : null;
   });
   assert.match(shown.url, /^media:\/\/localhost\/photo\/[0-9a-f]+$/);
   assert.deepEqual([shown.width, shown.height], [2560, 1920], "the screen-sized copy");
