@@ -54,8 +54,12 @@ fn main() {
             2 => Intent::Extend,
             3 => Intent::Skip,
             4 => Intent::Back,
-            5 => Intent::Side([Side::Left, Side::Right, Side::Both][random(3) as usize]),
-            6 => Intent::Note(format!("note {}", random(1000))),
+            5 => Intent::Side {
+                side: [Side::Left, Side::Right, Side::Both][random(3) as usize],
+            },
+            6 => Intent::Note {
+                text: format!("note {}", random(1000)),
+            },
             _ => Intent::LetDown,
         };
         match engine.intent(intent) {

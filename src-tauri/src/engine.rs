@@ -111,8 +111,10 @@ impl Clock for ManualClock {
     }
 }
 
-/// What the parent asks of the session in progress.
-#[derive(Debug, Clone, PartialEq)]
+/// What the parent asks of the session in progress, as the UI sends it:
+/// `{ "kind": "let_down" }`, `{ "kind": "side", "side": "left" }`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Intent {
     Pause,
     Resume,
@@ -120,8 +122,8 @@ pub enum Intent {
     Skip,
     Back,
     LetDown,
-    Side(Side),
-    Note(String),
+    Side { side: Side },
+    Note { text: String },
 }
 
 /// A step reached its end (or a pump step its target): time for a soft chime.
@@ -408,8 +410,8 @@ impl<C: Clock> Engine<C> {
             Intent::Skip => EventKind::Skip,
             Intent::Back => EventKind::Back,
             Intent::LetDown => EventKind::LetDown,
-            Intent::Side(side) => EventKind::Side { side },
-            Intent::Note(text) => {
+            Intent::Side { side } => EventKind::Side { side },
+            Intent::Note { text } => {
                 let text = text.trim().to_string();
                 if text.is_empty() {
                     return Err(Error::Invalid("The note is empty.".into()));

@@ -129,10 +129,13 @@ fn marks_side_switches_and_notes_are_kept_with_their_step() {
     e.intent(Intent::Skip).unwrap();
     w.clock.advance(90_000);
     e.intent(Intent::LetDown).unwrap();
-    e.intent(Intent::Side(Side::Left)).unwrap();
+    e.intent(Intent::Side { side: Side::Left }).unwrap();
     w.clock.advance(60_000);
     e.intent(Intent::LetDown).unwrap();
-    e.intent(Intent::Note("  warm tea helped ".into())).unwrap();
+    e.intent(Intent::Note {
+        text: "  warm tea helped ".into(),
+    })
+    .unwrap();
     let v = view(&e);
     assert_eq!(v.letdowns, 2);
     assert_eq!(v.first_letdown_ms, Some(90_000));
@@ -146,10 +149,14 @@ fn marks_side_switches_and_notes_are_kept_with_their_step() {
     );
     assert!(v.marks.iter().all(|m| m.step_index == Some(2)));
     assert!(matches!(
-        e.intent(Intent::Note("   ".into())),
+        e.intent(Intent::Note { text: "   ".into() }),
         Err(Error::Invalid(_))
     ));
-    assert!(e.intent(Intent::Note("x".repeat(1001))).is_err());
+    assert!(e
+        .intent(Intent::Note {
+            text: "x".repeat(1001)
+        })
+        .is_err());
 }
 
 #[test]
@@ -276,7 +283,7 @@ fn a_restart_brings_back_the_session_paused_with_every_mark() {
         e.start(standard_id(&e)).unwrap();
         w.clock.advance(MIN);
         e.intent(Intent::LetDown).unwrap();
-        e.intent(Intent::Side(Side::Right)).unwrap();
+        e.intent(Intent::Side { side: Side::Right }).unwrap();
         // The app dies here, without any goodbye.
     }
     w.clock.advance(30_000); // restarted half a minute later
@@ -392,8 +399,10 @@ fn every_acknowledged_intent_is_in_the_file() {
         Intent::Skip,
         Intent::Back,
         Intent::LetDown,
-        Intent::Side(Side::Both),
-        Intent::Note("hello".into()),
+        Intent::Side { side: Side::Both },
+        Intent::Note {
+            text: "hello".into(),
+        },
     ];
     for intent in intents {
         w.clock.advance(1_000);
@@ -407,4 +416,17 @@ fn every_acknowledged_intent_is_in_the_file() {
         names,
         ["start", "pause", "resume", "extend", "skip", "back", "let_down", "side", "note"]
     );
+}
+
+#[test]
+fn intents_arrive_from_the_ui_as_tagged_json_and_nonsense_is_refused() {
+    let parse = |json: &str| serde_json::from_str::<Intent>(json);
+    assert_eq!(parse(r#"{"kind":"let_down"}"#).unwrap(), Intent::LetDown);
+    assert_eq!(
+        parse(r#"{"kind":"side","side":"both"}"#).unwrap(),
+        Intent::Side { side: Side::Both }
+    );
+    assert!(parse(r#"{"kind":"side","side":"middle"}"#).is_err());
+    assert!(parse(r#"{"kind":"self_destruct"}"#).is_err());
+    assert!(parse(r#"{"kind":"note","text":42}"#).is_err());
 }

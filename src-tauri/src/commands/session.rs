@@ -1,13 +1,11 @@
 //! Commands for the session in progress and the routines it runs.
 
-use serde::Deserialize;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::diary::Finish;
 use crate::engine::{Engine, Intent, Snapshot, StepFinished, SystemClock};
 use crate::error::Result;
 use crate::routine::Routine;
-use crate::session::Side;
 use crate::state::AppState;
 
 /// Runs `f` on the engine, then tells the UI (after the write is durable).
@@ -50,43 +48,14 @@ pub fn start_session<R: Runtime>(
     change(&app, &state, |e| Ok((e.start(routine_id)?, Vec::new())))
 }
 
-/// An intent as the UI sends it: `{ "kind": "let_down" }`, `{ "kind": "side", "side": "left" }`.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum IntentArg {
-    Pause,
-    Resume,
-    Extend,
-    Skip,
-    Back,
-    LetDown,
-    Side { side: Side },
-    Note { text: String },
-}
-
-impl From<IntentArg> for Intent {
-    fn from(arg: IntentArg) -> Intent {
-        match arg {
-            IntentArg::Pause => Intent::Pause,
-            IntentArg::Resume => Intent::Resume,
-            IntentArg::Extend => Intent::Extend,
-            IntentArg::Skip => Intent::Skip,
-            IntentArg::Back => Intent::Back,
-            IntentArg::LetDown => Intent::LetDown,
-            IntentArg::Side { side } => Intent::Side(side),
-            IntentArg::Note { text } => Intent::Note(text),
-        }
-    }
-}
-
 #[tauri::command]
 pub fn session_intent<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    intent: IntentArg,
+    intent: Intent,
 ) -> Result<Snapshot> {
     change(&app, &state, |e| {
-        let finished = e.intent(intent.into())?;
+        let finished = e.intent(intent)?;
         Ok((e.snapshot(), finished))
     })
 }
