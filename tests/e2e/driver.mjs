@@ -2,7 +2,7 @@
 // binary through tauri-driver (which starts WebKitWebDriver, which starts the
 // app) under the harness's Xvfb, with its own data folders, and drives it.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, openSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +28,26 @@ export async function waitFor(what, probe, { timeoutMs = 15_000, everyMs = 100 }
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every process below `pid`, deepest first. */
+function descendants(pid) {
+  let children = [];
+  try {
+    children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+  } catch {
+    // pgrep exits 1 when there are none
+  }
+  return children.flatMap((child) => [...descendants(child), child]);
 }
 
 function freePort() {
@@ -133,12 +153,21 @@ class App {
     return join(this.home, "data", "app.letdown.desktop", "diary.sqlite3");
   }
 
-  /** Ends the app; `keepData` leaves its data folder for a relaunch. */
+  /** The app's process ids (tauri-driver → WebKitWebDriver → letdown). */
+  processes() {
+    return descendants(this.driver.pid);
+  }
+
+  /** Ends the app; `keepData` leaves its data folder for a relaunch. Whatever
+   * WebDriver does not close is killed, so nothing outlives the test. */
   async close({ keepData = false } = {}) {
+    const tree = this.processes();
     try {
       await fetchWithTimeout(this.base, { method: "DELETE" }, 10_000).catch(() => {});
+      await waitFor("the app to exit", () => tree.every((pid) => !alive(pid)), { timeoutMs: 5000 }).catch(() => {});
     } finally {
-      this.driver.kill("SIGTERM");
+      for (const pid of tree) if (alive(pid)) process.kill(pid, "SIGKILL");
+      this.driver.kill("SIGKILL");
       if (!keepData) rmSync(this.home, { recursive: true, force: true });
     }
   }
@@ -170,9 +199,12 @@ export async function launch({ home = mkdtempSync(join(tmpdir(), "letdown-e2e-")
     XDG_CACHE_HOME: join(home, "cache"),
     ...extraEnv,
   };
+  // The driver's and the app's output go to a log in the data folder: an app
+  // that outlived its test must not hold the test runner's output open.
+  const log = openSync(join(home, "app.log"), "a");
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", log, log],
   });
   const base = `http://127.0.0.1:${port}`;
   await waitFor("tauri-driver to listen", async () => (await fetchWithTimeout(`${base}/status`, {}, 2000)).ok);

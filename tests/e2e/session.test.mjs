@@ -2,6 +2,7 @@
 // second-long steps; then the diary file is read to see that it all was kept.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { launch, query, recordSound, waitFor } from "./driver.mjs";
 
 let app;
@@ -118,8 +119,9 @@ test("an unfinished session is offered again after the app is killed", async () 
   await app.waitForText("#letdowns", (t) => t === "1 let-down");
   const home = app.home;
   // Kill the app outright: no chance to save anything on the way out.
-  const { execFileSync } = await import("node:child_process");
-  execFileSync("pkill", ["-KILL", "-f", `${process.env.LETDOWN_BIN ?? "target/debug/letdown"}$`]);
+  const letdown = app.processes().filter((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "letdown");
+  assert.equal(letdown.length, 1, "one app process");
+  process.kill(letdown[0], "SIGKILL");
   await app.close({ keepData: true });
   // The parent is away from the app for a while (this is the time being
   // measured, not a wait for anything).
