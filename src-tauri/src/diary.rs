@@ -526,11 +526,7 @@ impl Diary {
             "INSERT INTO photos (id, width, height, original_name, imported_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![photo.id, photo.width, photo.height, photo.original_name, now_ms],
         )?;
-        tx.execute(
-            "INSERT INTO settings (key, value) VALUES ('active_photo', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [&photo.id],
-        )?;
+        upsert_setting(&tx, "active_photo", &photo.id)?;
         tx.commit()?;
         Ok(())
     }
@@ -576,11 +572,7 @@ impl Diary {
                 now_ms
             ],
         )?;
-        tx.execute(
-            "INSERT INTO settings (key, value) VALUES ('active_clip', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [&clip.id],
-        )?;
+        upsert_setting(&tx, "active_clip", &clip.id)?;
         tx.commit()?;
         Ok(())
     }
@@ -619,12 +611,7 @@ impl Diary {
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        upsert_setting(&self.conn, key, value)
     }
 
     /// Direct access for tests and benchmarks that build diaries in bulk.
@@ -632,6 +619,16 @@ impl Diary {
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
     }
+}
+
+/// Sets one setting, inside whatever transaction `conn` is in.
+fn upsert_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
+    Ok(())
 }
 
 fn insert_event(
