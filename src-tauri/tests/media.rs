@@ -133,15 +133,35 @@ fn png_bomb() -> Vec<u8> {
     png
 }
 
+/// Decompression bombs (small files declaring gigantic pictures) are refused
+/// from their headers, before any pixel memory is taken: a PNG through
+/// `image`'s limits, a JPEG on the DCT-scaling path.
 #[test]
-fn a_decompression_bomb_is_refused_before_it_allocates() {
+fn decompression_bombs_are_refused_before_they_allocate() {
     let dir = tempfile::tempdir().unwrap();
-    let bomb = dir.path().join("tiny.png");
-    std::fs::write(&bomb, png_bomb()).unwrap();
     let (_d, media) = media();
-    let error = refused(&media, &bomb);
-    assert!(matches!(error, Error::BadImage(_)));
-    assert!(error.to_string().contains("far too large"), "{error}");
+    for (name, bytes) in [("tiny.png", png_bomb()), ("tiny.jpg", jpeg_bomb())] {
+        let bomb = dir.path().join(name);
+        std::fs::write(&bomb, bytes).unwrap();
+        let error = refused(&media, &bomb);
+        assert!(matches!(error, Error::BadImage(_)), "{name}: {error}");
+        assert!(
+            error.to_string().contains("far too large"),
+            "{name}: {error}"
+        );
+    }
+}
+
+/// A whole, valid little JPEG whose header declares 60,000 × 60,000 pixels.
+fn jpeg_bomb() -> Vec<u8> {
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+        .encode(&[90u8; 16 * 16 * 3], 16, 16, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    // marker (2), length (2), precision (1), height (2), width (2)
+    jpeg[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]);
+    jpeg
 }
 
 #[test]

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Photo import benchmark: Letdown's import (decode, turn upright, resize to
+# 2560 px, encode the screen copy and thumbnail) beside vipsthumbnail and
+# ImageMagick, on the same generated 24-megapixel camera JPEG, alternately,
+# in one run. Prints median wall time, spread, peak memory and the ratios.
+# Usage: scripts/bench-photo-import.sh [RUNS]   (results go in BENCHMARKS.md)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+runs=${1:-9}
+
+ensure_packages "${APP_PACKAGES[@]}" imagemagick libvips-tools libimage-exiftool-perl
+work="$ROOT/target/bench-photo"
+mkdir -p "$work"
+# make_photo FILE NOISE: a 6000×4000 camera-like JPEG (fractal detail plus
+# sensor noise; more noise makes a larger file that is slower to decode),
+# tagged with EXIF orientation 6 as a phone held upright tags it.
+make_photo() {
+  [ -s "$1" ] && return
+  convert -size 1500x1000 plasma:fractal -seed 3 -resize '6000x4000!' -attenuate "$2" \
+    +noise Gaussian -quality 92 "$1"
+  exiftool -q -overwrite_original -n -Orientation=6 "$1"
+}
+make_photo "$work/camera-24mp-typical.jpg" 0.15
+make_photo "$work/camera-24mp-noisy.jpg" 0.4
+say "Building the import example (release profile)"
+cargo build -q --release -p letdown --example import_photo
+letdown="$ROOT/target/release/examples/import_photo"
+
+# run NAME CMD...: one timed run; appends "ms peak_kb" to $work/NAME.txt.
+run() {
+  local name=$1
+  shift
+  rm -rf "$work/out" && mkdir -p "$work/out"
+  local start end
+  start=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$work/mem" "$@" >/dev/null
+  end=$(date +%s%N)
+  echo "$(((end - start) / 1000000)) $(cat "$work/mem")" >>"$work/$name.txt"
+}
+
+# stats NAME: median ms, min and max ms, peak memory MB
+stats() {
+  sort -n "$work/$1.txt" | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
+    END { printf "%d %d %d %.0f\n", t[int((NR + 1) / 2)], t[1], t[NR], m / 1024 }'
+}
+
+for photo in "$work"/camera-24mp-{typical,noisy}.jpg; do
+  rm -f "$work"/{letdown,vipsthumbnail,convert}.txt
+  say "$(basename "$photo"): $(identify -format '%wx%h, %b' "$photo"), $runs runs each, alternating, after one warm-up"
+  for ((i = 0; i <= runs; i++)); do
+    run letdown "$letdown" "$photo" "$work/out"
+    run vipsthumbnail vipsthumbnail -s 2560x2560 "$photo" -o "$work/out/vips.jpg"
+    run convert convert "$photo" -auto-orient -resize 2560x2560 "$work/out/im.jpg"
+    [ "$i" -eq 0 ] && rm -f "$work"/{letdown,vipsthumbnail,convert}.txt
+  done
+  read -r l_med _ < <(stats letdown)
+  printf '%-16s %8s %14s %10s %12s\n' tool median range peak-mem "Letdown / it"
+  for tool in letdown vipsthumbnail convert; do
+    read -r med min max mem < <(stats "$tool")
+    printf '%-16s %6d ms %6d–%-6d %7d MB %12.2f\n' "$tool" "$med" "$min" "$max" "$mem" \
+      "$(awk -v a="$l_med" -v b="$med" 'BEGIN { print a / b }')"
+  done
+done
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
