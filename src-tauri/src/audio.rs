@@ -41,6 +41,9 @@ enum Msg {
     Stop,
     /// Volume 0–100, on a perceptual curve.
     Volume(u8),
+    /// The device opened as number `device` stopped working (unplugged, or
+    /// the sound server went away).
+    Lost { device: u64, reason: String },
 }
 
 /// A handle to the audio thread. Cheap to clone; dropping the last handle ends the thread.
@@ -62,9 +65,10 @@ impl Audio {
         let (tx, rx) = mpsc::channel();
         let status = Arc::new(Mutex::new(SoundStatus::Starting));
         let thread_status = Arc::clone(&status);
+        let thread_tx = tx.clone();
         thread::Builder::new()
             .name("letdown-audio".into())
-            .spawn(move || audio_thread(rx, thread_status, on_status))
+            .spawn(move || audio_thread(rx, thread_tx, thread_status, on_status))
             .map(|_| ())
             .unwrap_or_else(|e| {
                 set_status(
@@ -254,8 +258,28 @@ fn set_status(status: &Mutex<SoundStatus>, new: SoundStatus) {
     }
 }
 
-fn open_device() -> Result<MixerDeviceSink, String> {
-    DeviceSinkBuilder::open_default_sink()
+/// Opens the default output device; if it later fails for good, `Lost` for
+/// `device` arrives on `tx`.
+fn open_device(tx: &Sender<Msg>, device: u64) -> Result<MixerDeviceSink, String> {
+    let tx = Mutex::new(tx.clone());
+    let on_error = Arc::new(move |e: rodio::cpal::Error| {
+        use rodio::cpal::ErrorKind::*;
+        // Glitches and reroutes the stream survives are not a lost device.
+        if matches!(e.kind(), Xrun | DeviceChanged | RealtimeDenied | DeviceBusy) {
+            return;
+        }
+        if let Ok(tx) = tx.lock() {
+            let reason = describe_error(&e);
+            let _ = tx.send(Msg::Lost { device, reason });
+        }
+    });
+    DeviceSinkBuilder::from_default_device()
+        .and_then(|builder| {
+            let on_error = Arc::clone(&on_error);
+            builder
+                .with_error_callback(move |e| on_error(e))
+                .open_sink_or_fallback()
+        })
         .map(|mut sink| {
             sink.log_on_drop(false);
             sink
@@ -277,22 +301,30 @@ fn describe_error(e: &dyn std::error::Error) -> String {
 
 fn audio_thread(
     rx: Receiver<Msg>,
+    tx: Sender<Msg>,
     status: Arc<Mutex<SoundStatus>>,
     on_status: impl Fn(&SoundStatus),
 ) {
     let mut device = None;
-    let try_open = |device: &mut Option<MixerDeviceSink>| {
-        let new = match open_device() {
+    // Counts devices opened, so a late error from an old one is ignored.
+    let mut opened = 0u64;
+    let announce = |new: SoundStatus| {
+        set_status(&status, new.clone());
+        on_status(&new);
+    };
+    let mut try_open = |device: &mut Option<MixerDeviceSink>| {
+        opened += 1;
+        let new = match open_device(&tx, opened) {
             Ok(sink) => {
                 *device = Some(sink);
                 SoundStatus::Ready
             }
             Err(reason) => SoundStatus::Unavailable { reason },
         };
-        set_status(&status, new.clone());
-        on_status(&new);
+        announce(new);
+        opened
     };
-    try_open(&mut device);
+    let mut current = try_open(&mut device);
     // Chimes still sounding; kept so dropping them does not cut the sound.
     let mut chimes: Vec<Player> = Vec::new();
     let mut clip = Loop {
@@ -328,7 +360,7 @@ fn audio_thread(
         match msg {
             Msg::Retry { done } => {
                 if device.is_none() {
-                    try_open(&mut device);
+                    current = try_open(&mut device);
                     if let (Some(sink), true) = (device.as_ref(), wanted_playing) {
                         clip.start(sink);
                     }
@@ -383,6 +415,22 @@ fn audio_thread(
                 clip.volume = v;
                 clip.apply();
             }
+            Msg::Lost {
+                device: lost,
+                reason,
+            } if lost == current && device.is_some() => {
+                // Everything playing went with the device; a retry starts
+                // the loop again if the session still wants it.
+                device = None;
+                clip.player = None;
+                clip.level = 0.0;
+                clip.then = Then::Nothing;
+                chimes.clear();
+                announce(SoundStatus::Unavailable {
+                    reason: format!("the sound device stopped working ({reason})"),
+                });
+            }
+            Msg::Lost { .. } => {}
         }
     }
 }

@@ -43,6 +43,34 @@ fn the_formats_phones_make_are_decoded_and_copied_in() {
 }
 
 #[test]
+fn the_same_voice_clip_in_every_format_has_the_same_length() {
+    let f = Fixtures::make();
+    let (_d, media) = media();
+    let wav = media.import_clip(&f.path("voice.wav"), "d0").unwrap();
+    assert!(
+        wav.duration_ms > 3_000,
+        "a spoken line: {} ms",
+        wav.duration_ms
+    );
+    for (i, name) in ["voice.m4a", "voice.mp3", "voice.ogg", "voice.flac"]
+        .into_iter()
+        .enumerate()
+    {
+        let clip = media
+            .import_clip(&f.path(name), &format!("d{}", i + 1))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Encoders add a few ms of padding; nothing more.
+        let diff = clip.duration_ms as i64 - wav.duration_ms as i64;
+        assert!(
+            diff.abs() < 80,
+            "{name}: {} ms vs {} ms",
+            clip.duration_ms,
+            wav.duration_ms
+        );
+    }
+}
+
+#[test]
 fn recordings_that_cannot_play_are_refused_and_leave_nothing_behind() {
     let f = Fixtures::make();
     let (dir, media) = media();

@@ -41,3 +41,38 @@ fn silence_is_recorded_as_silence() {
     let heard = recording.stop();
     assert!(heard.peak() < 0.001, "peak {}", heard.peak());
 }
+
+#[test]
+#[ignore = "needs the harness's sound server: run scripts/run-tests.sh"]
+fn a_voice_recording_loops_at_its_own_length() {
+    // voice.wav: a spoken line, then a second of quiet; looped, each line
+    // must start one recording-length after the last.
+    let fixtures = common::Fixtures::make();
+    let clip = letdown::media::MediaDir::new(fixtures.dir.path().join("media"))
+        .import_clip(&fixtures.path("voice.wav"), "a1")
+        .unwrap();
+    let length = clip.duration_ms as f32 / 1000.0;
+    let recording = common::Recording::start();
+    let audio = Audio::start();
+    assert_eq!(common::wait_until_opened(&audio), SoundStatus::Ready);
+    audio.set_volume(80);
+    audio.set_source(Some(fixtures.path("voice.wav")));
+    audio.play();
+    common::poll(Duration::from_secs(30), || {
+        (recording.seconds_so_far() > 3.0 * length + 1.0).then_some(())
+    })
+    .expect("the recording keeps running");
+    audio.stop();
+    let heard = recording.stop();
+
+    assert!(heard.rms() > 0.01, "clearly heard: rms {}", heard.rms());
+    let onsets = heard.onsets(0.002, 0.01, 0.8);
+    assert!(onsets.len() >= 3, "three lines heard: {onsets:?}");
+    for pair in onsets.windows(2) {
+        let period = pair[1] - pair[0];
+        assert!(
+            (period - length).abs() < 0.15,
+            "each loop lasts the recording's {length:.2} s, heard {period:.2} s ({onsets:?})"
+        );
+    }
+}

@@ -77,6 +77,12 @@ impl Recording {
         }
     }
 
+    /// Seconds recorded so far.
+    pub fn seconds_so_far(&self) -> f32 {
+        let bytes = std::fs::metadata(&self.file).map(|m| m.len()).unwrap_or(0);
+        bytes as f32 / 4.0 / RATE as f32
+    }
+
     /// Stops recording and returns the samples heard.
     pub fn stop(mut self) -> Heard {
         Command::new("kill")
@@ -120,6 +126,27 @@ impl Heard {
             .filter(|w| w.iter().any(|s| s.abs() > threshold))
             .count();
         loud as f32 / 100.0
+    }
+
+    /// When each burst of sound begins (seconds from the start of the
+    /// recording): 20 ms windows louder than `loud` after at least `gap`
+    /// seconds of windows quieter than `quiet`.
+    pub fn onsets(&self, quiet: f32, loud: f32, gap: f32) -> Vec<f32> {
+        let window = RATE / 50;
+        let mut quiet_for = 0.0;
+        let mut onsets = Vec::new();
+        for (i, w) in self.0.chunks(window).enumerate() {
+            let rms = (w.iter().map(|s| s * s).sum::<f32>() / w.len() as f32).sqrt();
+            if rms < quiet {
+                quiet_for += 0.02;
+            } else if rms > loud {
+                if quiet_for >= gap {
+                    onsets.push(i as f32 * 0.02);
+                }
+                quiet_for = 0.0;
+            }
+        }
+        onsets
     }
 
     pub fn seconds(&self) -> f32 {
