@@ -28,5 +28,11 @@ fn letdown_commands() -> &'static [&'static str] {
         "retry_sound",
         "preview_sound",
         "import_clip",
+        "get_prefs",
+        "set_prefs",
+        "keep_draft",
+        "get_draft",
+        "set_discreet",
+        "remove_photo",
     ]
 }

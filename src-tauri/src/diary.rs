@@ -546,6 +546,21 @@ impl Diary {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Forgets a photo; if it was the one shown, the newest left is shown
+    /// instead (or the built-in picture). Returns whether it was there.
+    pub fn remove_photo(&mut self, id: &str) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let removed = tx.execute("DELETE FROM photos WHERE id = ?1", [id])?;
+        tx.execute(
+            "UPDATE settings SET value = coalesce(
+                 (SELECT id FROM photos ORDER BY imported_ms DESC, id DESC LIMIT 1), '')
+             WHERE key = 'active_photo' AND value = ?1",
+            [id],
+        )?;
+        tx.commit()?;
+        Ok(removed > 0)
+    }
+
     /// The photo shown on the calm screen, if the parent has chosen one.
     pub fn active_photo(&self) -> Result<Option<crate::media::Photo>> {
         let Some(id) = self.setting("active_photo")? else {

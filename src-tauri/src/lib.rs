@@ -8,6 +8,7 @@ pub mod diary;
 pub mod engine;
 pub mod error;
 pub mod media;
+pub mod prefs;
 pub mod routine;
 pub mod session;
 mod state;
@@ -50,6 +51,12 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::sound::retry_sound,
             commands::sound::preview_sound,
             commands::sound::import_clip,
+            commands::prefs::get_prefs,
+            commands::prefs::set_prefs,
+            commands::prefs::keep_draft,
+            commands::prefs::get_draft,
+            commands::prefs::set_discreet,
+            commands::media::remove_photo,
         ])
 }
 

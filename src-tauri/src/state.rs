@@ -13,6 +13,7 @@ use crate::diary::Diary;
 use crate::engine::{Engine, StepFinished, SystemClock};
 use crate::error::{Error, Result};
 use crate::media::MediaDir;
+use crate::prefs::Prefs;
 use crate::routine::StepKind;
 
 pub const SESSION_CHANGED: &str = "session://changed";
@@ -91,6 +92,9 @@ impl SoundPrefs {
 pub struct AppState {
     engine: Mutex<Option<Engine<SystemClock>>>,
     sound: Mutex<SoundPrefs>,
+    prefs: Mutex<Prefs>,
+    /// Discreet mode: the loop is silent whatever the session wants.
+    discreet: Mutex<bool>,
     /// Whether the loop was last asked to play, so it is only told of changes.
     sounding: Mutex<bool>,
     /// Why the diary could not be opened at start-up, in the parent's words.
@@ -138,6 +142,10 @@ impl AppState {
         });
         let media = media_dir(app);
         let prefs = engine.as_ref().map(SoundPrefs::load).unwrap_or_default();
+        let other_prefs = engine
+            .as_ref()
+            .map(|e| Prefs::load(e.diary()))
+            .unwrap_or_default();
         audio.set_volume(prefs.volume);
         if let (Ok(engine), Some(media)) = (engine.as_ref(), media.as_ref()) {
             if let Ok(Some(clip)) = engine.diary().active_clip() {
@@ -147,6 +155,8 @@ impl AppState {
         AppState {
             engine: Mutex::new(engine.ok()),
             sound: Mutex::new(prefs),
+            prefs: Mutex::new(other_prefs),
+            discreet: Mutex::new(false),
             sounding: Mutex::new(false),
             diary_error,
             audio,
@@ -198,6 +208,24 @@ impl AppState {
         Ok(())
     }
 
+    pub fn prefs(&self) -> Prefs {
+        self.prefs.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Checks, saves and adopts a change to the parent's choices.
+    pub fn change_prefs(&self, change: crate::prefs::PrefsChange) -> Result<Prefs> {
+        let mut prefs = self.prefs.lock().unwrap_or_else(|p| p.into_inner());
+        let next = Prefs::change(self.lock()?.diary(), change)?;
+        *prefs = next.clone();
+        Ok(next)
+    }
+
+    /// Discreet mode on or off: the loop fades out, and back in after.
+    pub fn set_discreet<R: Runtime>(&self, app: &AppHandle<R>, on: bool) {
+        *self.discreet.lock().unwrap_or_else(|p| p.into_inner()) = on;
+        self.follow_session(app);
+    }
+
     /// Starts, pauses or stops the recording to match the session and the
     /// parent's choices (fading, never cutting).
     pub fn follow_session<R: Runtime>(&self, _app: &AppHandle<R>) {
@@ -210,7 +238,8 @@ impl AppState {
     }
 
     fn follow(&self, snapshot: &crate::engine::Snapshot) {
-        let want = self.sound_prefs().wants_sound(snapshot.session.as_ref());
+        let discreet = *self.discreet.lock().unwrap_or_else(|p| p.into_inner());
+        let want = !discreet && self.sound_prefs().wants_sound(snapshot.session.as_ref());
         let mut sounding = self.sounding.lock().unwrap_or_else(|p| p.into_inner());
         if want != *sounding {
             *sounding = want;
@@ -230,11 +259,15 @@ impl AppState {
             let _ = app.emit(SESSION_CHANGED, &snapshot);
             self.follow(&snapshot);
         }
+        let prefs = self.prefs();
+        let discreet = *self.discreet.lock().unwrap_or_else(|p| p.into_inner());
         for step in finished {
-            self.audio.chime();
+            if prefs.chimes && !discreet {
+                self.audio.chime();
+            }
             let _ = app.emit(STEP_FINISHED, step);
         }
-        if let Some(step) = finished.last() {
+        if let (Some(step), true) = (finished.last(), prefs.notifications) {
             let focused = app
                 .get_webview_window("main")
                 .and_then(|w| w.is_focused().ok())

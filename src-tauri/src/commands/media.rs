@@ -60,6 +60,17 @@ pub fn set_active_photo(state: State<'_, AppState>, id: String) -> Result<Photos
     photos(&state)
 }
 
+/// Forgets a photo and deletes its copies from the media folder (the
+/// parent's original was never touched).
+#[tauri::command]
+pub fn remove_photo(state: State<'_, AppState>, id: String) -> Result<Photos> {
+    if !crate::media::valid_id(&id) || !state.lock()?.diary_mut().remove_photo(&id)? {
+        return Err(Error::NotFound("That photo"));
+    }
+    state.media()?.remove_photo(&id);
+    photos(&state)
+}
+
 /// Answers `media://localhost/photo/<id>` and `media://localhost/thumb/<id>`;
 /// everything else — other paths, `..`, absolute paths — is not found.
 pub fn serve(media: Option<&MediaDir>, path: &str) -> Response<Vec<u8>> {

@@ -2,6 +2,7 @@
 //! Every command here must also be listed in build.rs and allowed in capabilities/.
 
 pub mod media;
+pub mod prefs;
 pub mod session;
 pub mod sound;
 

@@ -66,7 +66,11 @@ pub fn finish_session<R: Runtime>(
     state: State<'_, AppState>,
     finish: Finish,
 ) -> Result<i64> {
-    change(&app, &state, |e| Ok((e.finish(finish)?, Vec::new())))
+    change(&app, &state, |e| {
+        let id = e.finish(finish)?;
+        let _ = crate::prefs::Draft::forget(e.diary());
+        Ok((id, Vec::new()))
+    })
 }
 
 #[tauri::command]
@@ -76,6 +80,7 @@ pub fn discard_session<R: Runtime>(
 ) -> Result<Snapshot> {
     change(&app, &state, |e| {
         e.discard()?;
+        let _ = crate::prefs::Draft::forget(e.diary());
         Ok((e.snapshot(), Vec::new()))
     })
 }

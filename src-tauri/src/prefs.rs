@@ -1,0 +1,286 @@
+//! The parent's choices that are not about sound (see `state::SoundPrefs`):
+//! units, theme, chimes, notifications, the baby's name, photo rotation and
+//! the small first-run things. Kept as one JSON value in the diary's settings,
+//! read with defaults (so an older or newer app reads what it knows) and
+//! changed only through `PrefsChange`, which refuses anything unexpected.
+//! Also the finish sheet's unsaved draft. No Tauri here.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diary::Diary;
+use crate::error::{Error, Result};
+
+const KEY: &str = "prefs";
+const DRAFT_KEY: &str = "finish_draft";
+pub const MAX_BABY_NAME_CHARS: usize = 40;
+/// Minutes between photos when several rotate; 0 shows the chosen one only.
+pub const ROTATE_CHOICES: [u8; 4] = [0, 3, 5, 10];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Ml,
+    Oz,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    /// The photo gently dimmed, light text: the default.
+    Dim,
+    Light,
+    /// Dim or light as the computer is set.
+    System,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub unit: Unit,
+    pub theme: Theme,
+    pub chimes: bool,
+    pub notifications: bool,
+    pub baby_name: String,
+    pub rotate_minutes: u8,
+    pub breathing: bool,
+    pub welcome_done: bool,
+    pub drink_nudge: bool,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            unit: Unit::Ml,
+            theme: Theme::Dim,
+            chimes: true,
+            notifications: true,
+            baby_name: String::new(),
+            rotate_minutes: 0,
+            breathing: false,
+            welcome_done: false,
+            drink_nudge: true,
+        }
+    }
+}
+
+/// What the UI may change; every field optional, nothing else accepted.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrefsChange {
+    pub unit: Option<Unit>,
+    pub theme: Option<Theme>,
+    pub chimes: Option<bool>,
+    pub notifications: Option<bool>,
+    pub baby_name: Option<String>,
+    pub rotate_minutes: Option<u8>,
+    pub breathing: Option<bool>,
+    pub welcome_done: Option<bool>,
+    pub drink_nudge: Option<bool>,
+}
+
+impl Prefs {
+    /// The saved choices; defaults for anything missing or unreadable.
+    pub fn load(diary: &Diary) -> Prefs {
+        diary
+            .setting(KEY)
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    /// Checks a change, applies it and saves; on a bad value nothing changes.
+    pub fn change(diary: &Diary, change: PrefsChange) -> Result<Prefs> {
+        let mut prefs = Prefs::load(diary);
+        if let Some(name) = change.baby_name {
+            let name = name.trim();
+            if name.chars().count() > MAX_BABY_NAME_CHARS {
+                return Err(Error::Invalid(format!(
+                    "The baby's name can be at most {MAX_BABY_NAME_CHARS} characters."
+                )));
+            }
+            if name.chars().any(char::is_control) {
+                return Err(Error::Invalid(
+                    "The baby's name can only hold letters, spaces and punctuation.".into(),
+                ));
+            }
+            prefs.baby_name = name.to_string();
+        }
+        if let Some(minutes) = change.rotate_minutes {
+            if !ROTATE_CHOICES.contains(&minutes) {
+                return Err(Error::Invalid(
+                    "Photos can change every 3, 5 or 10 minutes, or not at all.".into(),
+                ));
+            }
+            prefs.rotate_minutes = minutes;
+        }
+        let set = |field: &mut bool, value: Option<bool>| {
+            if let Some(v) = value {
+                *field = v;
+            }
+        };
+        set(&mut prefs.chimes, change.chimes);
+        set(&mut prefs.notifications, change.notifications);
+        set(&mut prefs.breathing, change.breathing);
+        set(&mut prefs.welcome_done, change.welcome_done);
+        set(&mut prefs.drink_nudge, change.drink_nudge);
+        prefs.unit = change.unit.unwrap_or(prefs.unit);
+        prefs.theme = change.theme.unwrap_or(prefs.theme);
+        let json = serde_json::to_string(&prefs).map_err(|e| Error::Invalid(e.to_string()))?;
+        diary.set_setting(KEY, &json)?;
+        Ok(prefs)
+    }
+}
+
+/// What the parent has typed into the finish sheet but not saved yet, kept
+/// so that closing the window does not lose it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Draft {
+    #[serde(default)]
+    pub left: String,
+    #[serde(default)]
+    pub right: String,
+    #[serde(default)]
+    pub total: String,
+    #[serde(default)]
+    pub unit: Option<Unit>,
+    #[serde(default)]
+    pub comfort: Option<u8>,
+    #[serde(default)]
+    pub tags: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredDraft {
+    session_id: i64,
+    draft: Draft,
+}
+
+impl Draft {
+    fn check(&self) -> Result<()> {
+        let too_long = [
+            (&self.left, 16),
+            (&self.right, 16),
+            (&self.total, 16),
+            (&self.tags, 400),
+            (&self.note, crate::diary::MAX_NOTE_CHARS),
+        ]
+        .iter()
+        .any(|(text, max)| text.chars().count() > *max);
+        if too_long || self.comfort.is_some_and(|c| !(1..=5).contains(&c)) {
+            return Err(Error::Invalid(
+                "That draft is not one the app makes.".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Keeps the draft for `session_id`, replacing any other.
+    pub fn keep(&self, diary: &Diary, session_id: i64) -> Result<()> {
+        self.check()?;
+        let stored = StoredDraft {
+            session_id,
+            draft: self.clone(),
+        };
+        let json = serde_json::to_string(&stored).map_err(|e| Error::Invalid(e.to_string()))?;
+        diary.set_setting(DRAFT_KEY, &json)
+    }
+
+    /// Forgets the kept draft (the session was saved or discarded).
+    pub fn forget(diary: &Diary) -> Result<()> {
+        diary.set_setting(DRAFT_KEY, "")
+    }
+
+    /// The draft kept for `session_id`, if any.
+    pub fn kept(diary: &Diary, session_id: i64) -> Option<Draft> {
+        let json = diary.setting(DRAFT_KEY).ok().flatten()?;
+        let stored: StoredDraft = serde_json::from_str(&json).ok()?;
+        (stored.session_id == session_id).then_some(stored.draft)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(json: &str) -> std::result::Result<PrefsChange, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn defaults_then_changes_are_saved_and_bad_values_change_nothing() {
+        let diary = Diary::open_in_memory().unwrap();
+        assert_eq!(Prefs::load(&diary), Prefs::default());
+        let prefs = Prefs::change(
+            &diary,
+            change(r#"{"unit":"oz","baby_name":"  Mia ","rotate_minutes":5,"chimes":false}"#)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(prefs.unit, Unit::Oz);
+        assert_eq!(prefs.baby_name, "Mia");
+        assert!(!prefs.chimes && prefs.notifications);
+        assert_eq!(Prefs::load(&diary), prefs);
+
+        for bad in [
+            r#"{"rotate_minutes":7}"#,
+            r#"{"baby_name":"Mia\u0007"}"#,
+            &format!(r#"{{"baby_name":"{}"}}"#, "a".repeat(41)),
+        ] {
+            assert!(
+                Prefs::change(&diary, change(bad).unwrap()).is_err(),
+                "{bad}"
+            );
+        }
+        assert_eq!(Prefs::load(&diary), prefs, "unchanged by refused changes");
+    }
+
+    #[test]
+    fn unknown_fields_and_wrong_types_are_refused() {
+        assert!(change(r#"{"colour":"red"}"#).is_err());
+        assert!(change(r#"{"unit":"litres"}"#).is_err());
+        assert!(change(r#"{"chimes":"yes"}"#).is_err());
+        assert!(change(r#"{"rotate_minutes":-1}"#).is_err());
+    }
+
+    #[test]
+    fn an_unreadable_saved_value_falls_back_to_defaults() {
+        let diary = Diary::open_in_memory().unwrap();
+        diary.set_setting(KEY, "{not json").unwrap();
+        assert_eq!(Prefs::load(&diary), Prefs::default());
+        // A newer app's extra field is ignored, the known ones kept.
+        diary
+            .set_setting(KEY, r#"{"unit":"oz","sparkles":true}"#)
+            .unwrap();
+        assert_eq!(Prefs::load(&diary).unit, Unit::Oz);
+    }
+
+    #[test]
+    fn a_draft_belongs_to_its_session() {
+        let diary = Diary::open_in_memory().unwrap();
+        let draft = Draft {
+            left: "60".into(),
+            comfort: Some(4),
+            note: "calm".into(),
+            ..Draft::default()
+        };
+        draft.keep(&diary, 7).unwrap();
+        assert_eq!(Draft::kept(&diary, 7), Some(draft.clone()));
+        assert_eq!(Draft::kept(&diary, 8), None);
+        let bad = Draft {
+            comfort: Some(9),
+            ..Draft::default()
+        };
+        assert!(bad.keep(&diary, 7).is_err());
+        assert_eq!(
+            Draft::kept(&diary, 7),
+            Some(draft),
+            "a refused draft replaces nothing"
+        );
+        Draft::forget(&diary).unwrap();
+        assert_eq!(Draft::kept(&diary, 7), None);
+    }
+}
