@@ -258,31 +258,78 @@ fn set_status(status: &Mutex<SoundStatus>, new: SoundStatus) {
     }
 }
 
+/// How long errors must keep coming before the device counts as gone. A
+/// stream that has lost its device reports an error on every poll, without
+/// end; one being set up by the sound server can report a short burst of
+/// errors (EIO from the PulseAudio plugin) and then play normally.
+const LOST_AFTER: Duration = Duration::from_millis(600);
+/// A pause this long between errors ends a burst.
+const BURST_GAP: Duration = Duration::from_millis(200);
+
 /// Opens the default output device; if it later fails for good, `Lost` for
 /// `device` arrives on `tx`.
 fn open_device(tx: &Sender<Msg>, device: u64) -> Result<MixerDeviceSink, String> {
-    let tx = Mutex::new(tx.clone());
+    use std::time::Instant;
+    struct Burst {
+        tx: Sender<Msg>,
+        first: Instant,
+        last: Instant,
+        reported: bool,
+    }
+    let long_ago = Instant::now() - BURST_GAP * 2;
+    let burst = Mutex::new(Burst {
+        tx: tx.clone(),
+        first: long_ago,
+        last: long_ago,
+        reported: false,
+    });
     let on_error = Arc::new(move |e: rodio::cpal::Error| {
         use rodio::cpal::ErrorKind::*;
         // Glitches and reroutes the stream survives are not a lost device.
-        if matches!(e.kind(), Xrun | DeviceChanged | RealtimeDenied | DeviceBusy) {
+        if matches!(e.kind(), Xrun | DeviceChanged | RealtimeDenied) {
             return;
         }
-        if let Ok(tx) = tx.lock() {
+        let Ok(mut burst) = burst.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        if now.duration_since(burst.last) > BURST_GAP {
+            burst.first = now;
+        }
+        burst.last = now;
+        let gone = matches!(
+            e.kind(),
+            DeviceNotAvailable | HostUnavailable | StreamInvalidated
+        );
+        if !burst.reported && (gone || now.duration_since(burst.first) >= LOST_AFTER) {
+            burst.reported = true;
             let reason = describe_error(&e);
-            let _ = tx.send(Msg::Lost { device, reason });
+            let _ = burst.tx.send(Msg::Lost { device, reason });
         }
     });
+    let open = |builder: DeviceSinkBuilder| {
+        let on_error = Arc::clone(&on_error);
+        builder
+            .with_error_callback(move |e| on_error(e))
+            .open_sink_or_fallback()
+    };
+    // As rodio's `open_default_sink`: the default device, else the first
+    // other real one that opens — each with the error callback attached.
     DeviceSinkBuilder::from_default_device()
-        .and_then(|builder| {
-            let on_error = Arc::clone(&on_error);
-            builder
-                .with_error_callback(move |e| on_error(e))
-                .open_sink_or_fallback()
-        })
-        .map(|mut sink| {
-            sink.log_on_drop(false);
-            sink
+        .and_then(open)
+        .or_else(|first_error| {
+            use rodio::cpal::traits::{DeviceTrait, HostTrait};
+            let Ok(devices) = rodio::cpal::default_host().output_devices() else {
+                return Err(first_error);
+            };
+            devices
+                .filter(|d| {
+                    d.description()
+                        .map(|desc| desc.driver().is_some_and(|driver| driver != "null"))
+                        .unwrap_or(false)
+                })
+                .find_map(|d| DeviceSinkBuilder::from_device(d).and_then(open).ok())
+                .ok_or(first_error)
         })
         .map_err(|e| describe_error(&e))
 }

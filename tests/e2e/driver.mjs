@@ -187,7 +187,11 @@ export function query(diary, sql) {
 }
 
 /** Starts Letdown in a fresh, private data folder (or `home`, to relaunch) and returns it once WebDriver has it. */
-export async function launch({ home = mkdtempSync(join(tmpdir(), "letdown-e2e-")), env: extraEnv = {} } = {}) {
+export async function launch({
+  home = mkdtempSync(join(tmpdir(), "letdown-e2e-")),
+  env: extraEnv = {},
+  welcome = false,
+} = {}) {
   if (!process.env.DISPLAY) throw new Error("no DISPLAY: run the e2e tests through scripts/run-tests.sh");
   const port = await freePort();
   const nativePort = await freePort();
@@ -220,7 +224,12 @@ export async function launch({ home = mkdtempSync(join(tmpdir(), "letdown-e2e-")
     driver.kill("SIGTERM");
     throw new Error(`could not start Letdown through WebDriver: ${json.value?.message}`);
   }
-  return new App(base, json.value.sessionId, driver, home);
+  const app = new App(base, json.value.sessionId, driver, home);
+  await waitFor("the calm screen to be ready", async () => app.execute("return document.body.dataset.ready === 'true'"));
+  // The first-run welcome is closed (as a parent's "Start using Letdown"
+  // does) unless the test is about it.
+  if (!welcome) await app.execute("const w = document.getElementById('welcome'); if (w.open) w.close();");
+  return app;
 }
 
 /** Records what the harness's sound server plays (its null sink's monitor).

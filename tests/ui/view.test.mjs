@@ -105,3 +105,26 @@ test("the finish sheet refuses amounts that are not numbers", () => {
   assert.throws(() => finishFromForm({ left: "lots", unit: "ml" }), /Amounts are numbers/);
   assert.throws(() => finishFromForm({ left: "-5", unit: "ml" }), /Amounts are numbers/);
 });
+
+test("the pumping cue uses the baby's name when one is given", async () => {
+  const { cueFor } = await import("../../ui/js/view.js");
+  assert.equal(cueFor("pump", "  Mia "), "Think of Mia. Imagine the milk flowing.");
+  assert.equal(cueFor("pump", ""), "Think of your baby. Imagine the milk flowing.");
+  assert.equal(cueFor("massage", "Mia"), cueFor("massage"));
+});
+
+test("rotating photos go round in order and start over", async () => {
+  const { nextPhoto } = await import("../../ui/js/view.js");
+  const photos = [{ id: "a" }, { id: "b" }, { id: "c" }];
+  assert.equal(nextPhoto(photos, "a"), "b");
+  assert.equal(nextPhoto(photos, "c"), "a");
+  assert.equal(nextPhoto(photos, "gone"), "a");
+  assert.equal(nextPhoto([], "a"), null);
+});
+
+test("the breathing guide is 5 s in, 5 s out: six breaths a minute", async () => {
+  const { breathWord } = await import("../../ui/js/view.js");
+  const words = Array.from({ length: 12 }, (_, i) => breathWord(i * 5000 + 100));
+  assert.equal(words.filter((w) => w === "Breathe in").length, 6);
+  assert.deepEqual(words.slice(0, 3), ["Breathe in", "Breathe out", "Breathe in"]);
+});

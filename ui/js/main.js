@@ -2,7 +2,7 @@
 // intents. It never decides what phase the session is in; Rust does.
 import * as ipc from "./ipc.js";
 import { aboutLine } from "./format.js";
-import { sessionView, nextSide, msUntilNextTick, finishFromForm } from "./view.js";
+import { sessionView, nextSide, msUntilNextTick, finishFromForm, nextPhoto, breathWord, STEP_NAMES } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -10,6 +10,8 @@ let snapshot = null;
 let receivedAt = 0;
 let redraw = null;
 let noticeTimer = null;
+let prefs = null;
+let photoState = { photos: [], active: null };
 
 function showNotice(message, { undo = false, forMs = 8000 } = {}) {
   $("notice-text").textContent = message;
@@ -37,7 +39,7 @@ function setSnapshot(next) {
 
 function render() {
   const since = performance.now() - receivedAt;
-  const view = sessionView(snapshot, since);
+  const view = sessionView(snapshot, since, { babyName: prefs?.baby_name });
   document.body.dataset.mode = view.mode;
   const idle = view.mode === "idle";
   const finishing = !$("finish").hidden;
@@ -51,7 +53,9 @@ function render() {
     $("timer").textContent = "00:00";
     $("timer-label").textContent = "";
     $("cue").textContent = "Find a comfortable seat, have a drink nearby, and let your shoulders drop.";
+    $("ring").style.strokeDashoffset = "100";
   } else {
+    $("ring").style.strokeDashoffset = String(100 - Math.round(view.progress * 1000) / 10);
     $("greeting").textContent = view.routineName;
     $("step-name").textContent = view.stepName;
     $("timer").textContent = view.clock;
@@ -82,11 +86,49 @@ function render() {
   if (wait !== null) redraw = setTimeout(render, wait);
 }
 
-function openFinish() {
+async function openFinish() {
+  if (!$("finish").hidden) return;
   $("finish").hidden = false;
   document.body.dataset.finishing = "true";
   $("active").hidden = true;
+  $("finish").reset();
+  $("unit").value = prefs?.unit ?? "ml";
+  const draft = await attempt(() => ipc.call("get_draft"));
+  $("draft-kept").hidden = !draft;
+  if (draft) fillFinish(draft);
   $("amount-left").focus();
+}
+
+/** What is typed in the finish sheet, as the draft Rust keeps. */
+function draftFromFinish() {
+  const form = Object.fromEntries(new FormData($("finish")).entries());
+  return {
+    left: form.left ?? "",
+    right: form.right ?? "",
+    total: form.total ?? "",
+    unit: form.unit ?? null,
+    comfort: form.comfort ? Number(form.comfort) : null,
+    tags: form.tags ?? "",
+    note: form.note ?? "",
+  };
+}
+
+function fillFinish(draft) {
+  $("amount-left").value = draft.left;
+  $("amount-right").value = draft.right;
+  $("amount-total").value = draft.total;
+  if (draft.unit) $("unit").value = draft.unit;
+  for (const radio of document.querySelectorAll("input[name=comfort]")) {
+    radio.checked = Number(radio.value) === draft.comfort;
+  }
+  $("tags").value = draft.tags;
+  $("note").value = draft.note;
+}
+
+let draftTimer = null;
+function keepDraftSoon() {
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => attempt(() => ipc.call("keep_draft", { draft: draftFromFinish() })), 300);
 }
 
 async function intent(body) {
@@ -112,6 +154,7 @@ async function saveFinish(event) {
   }
   const id = await attempt(() => ipc.call("finish_session", { finish }));
   if (id !== undefined) {
+    clearTimeout(draftTimer);
     $("finish").reset();
     $("finish").hidden = true;
     showNotice("Saved to your diary.");
@@ -137,11 +180,24 @@ async function undoDiscard() {
 }
 
 function onKey(event) {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (document.querySelector("dialog[open]")) return; // a dialog handles its own keys
+  if (event.key === "Escape") {
+    // Discreet works from anywhere, even while typing: someone walked in.
+    event.preventDefault();
+    toggleDiscreet();
+    return;
+  }
   const typing = event.target.closest?.("input, textarea, select");
-  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (typing || document.body.dataset.discreet) return;
+  const key = event.key.toLowerCase();
+  if (key === "b") {
+    event.preventDefault();
+    toggleBreathing();
+    return;
+  }
   const mode = sessionView(snapshot).mode;
   if (mode === "idle" || !$("finish").hidden) return;
-  const key = event.key.toLowerCase();
   const actions = {
     " ": togglePause,
     l: () => intent({ kind: "let_down" }),
@@ -157,11 +213,70 @@ function onKey(event) {
   action();
 }
 
-function showPhoto(photos) {
+/** Shows one photo (by id), or Letdown's own calm picture. */
+function displayPhoto(id) {
   const photo = document.querySelector(".photo");
-  if (photos?.active) {
-    photo.style.backgroundImage = `url("${ipc.mediaUrl("photo", photos.active)}")`;
-    photo.dataset.photo = photos.active;
+  if (id) {
+    photo.style.backgroundImage = `url("${ipc.mediaUrl("photo", id)}")`;
+    photo.dataset.photo = id;
+  } else {
+    photo.style.backgroundImage = "";
+    delete photo.dataset.photo;
+  }
+}
+
+let rotateTimer = null;
+function showPhoto(photos) {
+  if (!photos) return;
+  photoState = photos;
+  displayPhoto(photos.active);
+  renderPhotoList();
+  clearInterval(rotateTimer);
+  const minutes = prefs?.rotate_minutes ?? 0;
+  if (minutes > 0 && photos.photos.length > 1) {
+    // Only what is shown changes; the chosen photo stays the chosen one.
+    rotateTimer = setInterval(() => {
+      displayPhoto(nextPhoto(photoState.photos, document.querySelector(".photo").dataset.photo));
+    }, minutes * 60_000);
+  }
+}
+
+function renderPhotoList() {
+  const list = $("photo-list");
+  list.replaceChildren(
+    ...photoState.photos.map((photo, i) => {
+      const li = document.createElement("li");
+      const pick = document.createElement("button");
+      pick.type = "button";
+      pick.className = "thumb";
+      pick.setAttribute("aria-pressed", String(photo.id === photoState.active));
+      pick.setAttribute("aria-label", `Show photo ${i + 1}, ${photo.original_name}`);
+      const img = document.createElement("img");
+      img.src = ipc.mediaUrl("thumb", photo.id);
+      img.alt = "";
+      pick.append(img);
+      pick.addEventListener("click", async () => showPhoto(await attempt(() => ipc.call("set_active_photo", { id: photo.id }))));
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "remove";
+      remove.textContent = "Remove";
+      remove.setAttribute("aria-label", `Remove photo ${i + 1}, ${photo.original_name}`);
+      remove.addEventListener("click", async () => {
+        const next = await attempt(() => ipc.call("remove_photo", { id: photo.id }));
+        if (next) {
+          showPhoto(next);
+          showNotice("Photo removed.");
+          $("settings-photo").focus();
+        }
+      });
+      li.append(pick, remove);
+      return li;
+    }),
+  );
+  if (!photoState.photos.length) {
+    const li = document.createElement("li");
+    li.textContent = "No photos yet: Letdown's own calm picture is shown.";
+    list.append(li);
   }
 }
 
@@ -183,6 +298,9 @@ function showSound(next) {
   $("clip-name").textContent = next.clip
     ? `Sound: your recording “${next.clip.original_name}”.`
     : "Sound: Letdown's own gentle sound.";
+  $("settings-clip").textContent = $("clip-name").textContent;
+  $("sound-mode").value = next.prefs.mode;
+  $("settings-volume").value = String(next.prefs.volume);
   $("sound-toggle").textContent = next.prefs.on ? "Sound on" : "Sound off";
   $("sound-toggle").setAttribute("aria-pressed", String(next.prefs.on));
   $("volume").value = String(next.prefs.volume);
@@ -213,6 +331,143 @@ async function changeSound(change) {
   showSound(await attempt(() => ipc.call("set_sound", { change })));
 }
 
+// --- breathing guide, discreet mode, preferences ---------------------------
+
+let breathTimer = null;
+function showBreathing(on) {
+  document.body.dataset.breathing = on ? "on" : "off";
+  $("breathing").setAttribute("aria-pressed", String(on));
+  $("breath-word").hidden = !on;
+  clearTimeout(breathTimer);
+  if (!on) return;
+  // The words change every 5 s with the shape (and stand in for it when
+  // motion is reduced); one timer a phase, nothing in between.
+  const started = performance.now();
+  const step = () => {
+    const ms = performance.now() - started;
+    $("breath-word").textContent = breathWord(ms);
+    breathTimer = setTimeout(step, 5000 - (ms % 5000));
+  };
+  step();
+}
+
+function toggleBreathing() {
+  const on = document.body.dataset.breathing !== "on";
+  showBreathing(on);
+  attempt(() => ipc.call("set_prefs", { change: { breathing: on } }));
+}
+
+function toggleDiscreet() {
+  const on = !document.body.dataset.discreet;
+  if (on) document.body.dataset.discreet = "true";
+  else delete document.body.dataset.discreet;
+  $("discreet-screen").hidden = !on;
+  attempt(() => ipc.call("set_discreet", { on }));
+  (on ? $("discreet-off") : $("active").hidden ? $("start") : $("discreet")).focus();
+}
+
+const systemLight = globalThis.matchMedia?.("(prefers-color-scheme: light)");
+function applyTheme() {
+  const theme = prefs?.theme ?? "dim";
+  const light = theme === "light" || (theme === "system" && systemLight?.matches);
+  document.documentElement.dataset.theme = light ? "light" : "dim";
+}
+
+function applyPrefs(next) {
+  if (!next) return;
+  const rotateChanged = prefs && prefs.rotate_minutes !== next.rotate_minutes;
+  prefs = next;
+  applyTheme();
+  $("nudge").hidden = !next.drink_nudge;
+  $("rotate").value = String(next.rotate_minutes);
+  $("chimes").checked = next.chimes;
+  $("notifications").checked = next.notifications;
+  $("pref-unit").value = next.unit;
+  if (document.activeElement !== $("baby-name")) $("baby-name").value = next.baby_name;
+  if (rotateChanged) showPhoto(photoState);
+  render();
+}
+
+async function changePrefs(change) {
+  const next = await attempt(() => ipc.call("set_prefs", { change }));
+  if (next) applyPrefs(next);
+  else applyPrefs(prefs); // put the control back as it was
+  return next;
+}
+
+let routines = [];
+function renderRoutineEditor() {
+  const routine = routines.find((r) => String(r.id) === $("edit-routine").value) ?? routines[0];
+  if (!routine) return;
+  $("edit-steps").replaceChildren(
+    ...routine.steps.map((step, i) => {
+      const li = document.createElement("li");
+      const label = document.createElement("label");
+      label.textContent = `${i + 1}. ${STEP_NAMES[step.kind]}${step.open_ended ? " (target)" : ""} `;
+      const input = document.createElement("input");
+      input.type = "number";
+      input.min = "1";
+      input.max = "180";
+      input.step = "1";
+      input.value = String(Math.max(1, Math.round(step.planned_ms / 60_000)));
+      input.dataset.index = String(i);
+      label.append(input, " min");
+      li.append(label);
+      return li;
+    }),
+  );
+}
+
+async function saveRoutine() {
+  const routine = routines.find((r) => String(r.id) === $("edit-routine").value);
+  if (!routine) return;
+  const steps = routine.steps.map((step, i) => {
+    const minutes = Number($("edit-steps").querySelector(`input[data-index="${i}"]`).value);
+    return { ...step, planned_ms: Math.round(minutes * 60_000) };
+  });
+  if (steps.some((s) => !Number.isFinite(s.planned_ms) || s.planned_ms < 60_000 || s.planned_ms > 180 * 60_000)) {
+    showNotice("Each step can last from 1 to 180 minutes.");
+    return;
+  }
+  const id = await attempt(() => ipc.call("save_routine", { routine: { ...routine, steps } }));
+  if (id !== undefined) {
+    routine.steps = steps;
+    showNotice(`“${routine.name}” saved.`);
+  }
+}
+
+async function loadRoutines() {
+  routines = (await attempt(() => ipc.call("list_routines"))) ?? [];
+  const keep = $("routine").value;
+  $("routine").replaceChildren(...routines.map((r) => new Option(r.name, r.id)));
+  $("edit-routine").replaceChildren(...routines.map((r) => new Option(r.name, r.id)));
+  if (keep) $("routine").value = keep;
+  renderRoutineEditor();
+}
+
+function openSettings() {
+  $("settings").showModal();
+}
+
+async function choosePhoto() {
+  const path = await attempt(() => ipc.pickFile("Choose a photo of your baby", "Photos", ipc.PHOTO_EXTENSIONS));
+  await importPhoto(path);
+}
+
+async function chooseClip() {
+  const path = await attempt(() => ipc.pickFile("Choose a recording of your baby", "Recordings", ipc.CLIP_EXTENSIONS));
+  await importClip(path);
+}
+
+async function togglePreview() {
+  const play = $("preview").getAttribute("aria-pressed") !== "true";
+  showSound(await attempt(() => ipc.call("preview_sound", { play })));
+  for (const button of [$("preview"), $("settings-preview")]) {
+    button.setAttribute("aria-pressed", String(play));
+    button.textContent = play ? "Stop preview" : "Preview sound";
+  }
+}
+
 async function start() {
   $("start").addEventListener("click", async () => {
     const routineId = Number($("routine").value);
@@ -236,20 +491,32 @@ async function start() {
   $("discard").addEventListener("click", discard);
   $("undo").addEventListener("click", undoDiscard);
   document.addEventListener("keydown", onKey);
-  $("choose-photo").addEventListener("click", async () => {
-    const path = await attempt(() => ipc.pickFile("Choose a photo of your baby", "Photos", ipc.PHOTO_EXTENSIONS));
-    await importPhoto(path);
+  for (const id of ["choose-photo", "settings-photo", "welcome-photo"]) $(id).addEventListener("click", choosePhoto);
+  for (const id of ["choose-clip", "settings-clip-choose", "welcome-clip"]) $(id).addEventListener("click", chooseClip);
+  $("preview").addEventListener("click", togglePreview);
+  $("settings-preview").addEventListener("click", togglePreview);
+  $("breathing").addEventListener("click", toggleBreathing);
+  $("discreet").addEventListener("click", toggleDiscreet);
+  $("discreet-off").addEventListener("click", toggleDiscreet);
+  $("footer-settings").addEventListener("click", openSettings);
+  $("nudge-close").addEventListener("click", () => {
+    changePrefs({ drink_nudge: false });
+    $("start").focus();
   });
-  $("choose-clip").addEventListener("click", async () => {
-    const path = await attempt(() => ipc.pickFile("Choose a recording of your baby", "Recordings", ipc.CLIP_EXTENSIONS));
-    await importClip(path);
-  });
-  $("preview").addEventListener("click", async () => {
-    const play = $("preview").getAttribute("aria-pressed") !== "true";
-    showSound(await attempt(() => ipc.call("preview_sound", { play })));
-    $("preview").setAttribute("aria-pressed", String(play));
-    $("preview").textContent = play ? "Stop preview" : "Preview sound";
-  });
+  $("welcome-done").addEventListener("click", () => $("welcome").close());
+  $("welcome").addEventListener("close", () => changePrefs({ welcome_done: true }));
+  $("rotate").addEventListener("change", () => changePrefs({ rotate_minutes: Number($("rotate").value) }));
+  $("chimes").addEventListener("change", () => changePrefs({ chimes: $("chimes").checked }));
+  $("notifications").addEventListener("change", () => changePrefs({ notifications: $("notifications").checked }));
+  $("pref-unit").addEventListener("change", () => changePrefs({ unit: $("pref-unit").value }));
+  $("theme").addEventListener("change", () => changePrefs({ theme: $("theme").value }));
+  $("baby-name").addEventListener("change", () => changePrefs({ baby_name: $("baby-name").value }));
+  $("sound-mode").addEventListener("change", () => changeSound({ mode: $("sound-mode").value }));
+  $("settings-volume").addEventListener("change", () => changeSound({ volume: Number($("settings-volume").value) }));
+  $("edit-routine").addEventListener("change", renderRoutineEditor);
+  $("save-routine").addEventListener("click", saveRoutine);
+  $("finish").addEventListener("input", keepDraftSoon);
+  systemLight?.addEventListener?.("change", applyTheme);
   $("sound-toggle").addEventListener("click", () => changeSound({ on: !sound?.prefs.on }));
   $("volume").addEventListener("change", () => changeSound({ volume: Number($("volume").value) }));
   $("retry-sound").addEventListener("click", async () => {
@@ -270,14 +537,17 @@ async function start() {
     $("about").textContent = aboutLine(info);
     $("about").title = `Your diary and photos are kept in ${info.data_dir}`;
   }
-  const routines = await attempt(() => ipc.call("list_routines"));
-  for (const routine of routines ?? []) {
-    $("routine").append(new Option(routine.name, routine.id));
-  }
+  applyPrefs(await attempt(() => ipc.call("get_prefs")));
+  $("theme").value = prefs?.theme ?? "dim";
+  showBreathing(Boolean(prefs?.breathing));
+  await loadRoutines();
   showPhoto(await attempt(() => ipc.call("list_photos")));
   showSound(await attempt(() => ipc.call("get_sound")));
   const state = await attempt(() => ipc.call("get_state"));
   setSnapshot(state ?? null);
+  // A finish sheet left unsaved when the window closed is offered again.
+  if (state?.session && (await attempt(() => ipc.call("get_draft")))) openFinish();
+  if (prefs && !prefs.welcome_done && !state?.session) $("welcome").showModal();
   document.body.dataset.ready = "true";
 }
 

@@ -16,13 +16,20 @@ export const CUES = {
   rest: "Rest for a moment. Unclench your jaw, soften your hands.",
 };
 
+/** A step's cue, with the baby's name where the parent has given one. */
+export function cueFor(kind, babyName = "") {
+  const cue = CUES[kind] ?? "";
+  const name = String(babyName ?? "").trim();
+  return name ? cue.replace("your baby", name) : cue;
+}
+
 export const SIDE_NAMES = { left: "Left", right: "Right", both: "Both" };
 
 /**
  * The screen for a snapshot, `sinceMs` after it was taken (the UI draws the
  * countdown from the deadline it was given; time only moves while running).
  */
-export function sessionView(snapshot, sinceMs = 0) {
+export function sessionView(snapshot, sinceMs = 0, { babyName = "" } = {}) {
   const s = snapshot?.session;
   if (!s) {
     return { mode: "idle", canUndoDiscard: Boolean(snapshot?.can_undo_discard) };
@@ -56,7 +63,7 @@ export function sessionView(snapshot, sinceMs = 0) {
         ? "Well done. Note how it went, then save."
         : pastTarget
           ? "Target reached — carry on while the milk flows."
-          : CUES[kind] ?? "",
+          : cueFor(kind, babyName),
     clock,
     clockLabel,
     progress: s.phase === "complete" ? 1 : Math.min(1, elapsed / planned),
@@ -107,4 +114,16 @@ export function finishFromForm({ left, right, total, unit, comfort, tags, note }
       .filter(Boolean),
     note: String(note ?? "").trim() || null,
   };
+}
+
+/** The photo to show after `current` when several rotate (newest first, round). */
+export function nextPhoto(photos, current) {
+  if (!photos?.length) return null;
+  const at = photos.findIndex((p) => p.id === current);
+  return photos[(at + 1) % photos.length].id;
+}
+
+/** The breathing guide's words for a moment: 5 s in, 5 s out (6 breaths a minute). */
+export function breathWord(ms) {
+  return Math.floor(ms / 5000) % 2 === 0 ? "Breathe in" : "Breathe out";
 }
