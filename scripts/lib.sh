@@ -65,6 +65,17 @@ ensure_tauri_driver() {
   cargo install tauri-driver --locked --quiet
 }
 
+# axe-core (pinned in tests/package.json), injected into the app's window by
+# the end-to-end accessibility checks.
+ensure_test_tools() {
+  if [ -f "$ROOT/tests/node_modules/axe-core/axe.min.js" ]; then
+    return
+  fi
+  command -v npm >/dev/null || ensure_packages npm
+  say "Installing the pinned browser test tools (axe-core) into tests/node_modules"
+  npm ci --silent --no-audit --no-fund --prefix "$ROOT/tests"
+}
+
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export ROOT
 cd "$ROOT"

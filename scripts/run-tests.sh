@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 ensure_node
 ensure_tauri_driver
+ensure_test_tools
 
 say "Formatting (cargo fmt --check)"
 cargo fmt --all --check

@@ -34,6 +34,10 @@ impl Server {
             .args(["-L", "module-null-sink sink_name=going_away"])
             .env("PULSE_RUNTIME_PATH", &run)
             .env("PULSE_STATE_PATH", dir.join("state"))
+            // Not on the harness's session bus, where the harness's own
+            // server already holds PulseAudio's name.
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+            .env_remove("DISPLAY")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -2,7 +2,7 @@
 // binary through tauri-driver (which starts WebKitWebDriver, which starts the
 // app) under the harness's Xvfb, with its own data folders, and drives it.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,7 +40,7 @@ function alive(pid) {
 }
 
 /** Every process below `pid`, deepest first. */
-function descendants(pid) {
+export function descendants(pid) {
   let children = [];
   try {
     children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
@@ -146,6 +146,21 @@ class App {
         "window.__TAURI__.core.invoke(cmd, args).then(done, (e) => done({ error: e }));",
       [command, args],
     );
+  }
+
+  /** Runs axe-core (tests/node_modules, pinned in tests/package.json) on the
+   * page as it is now; resolves to its violations, each with the failing
+   * elements. Injected through WebDriver, so the app's CSP is not loosened. */
+  async axe() {
+    const source = readFileSync(join(ROOT, "tests/node_modules/axe-core/axe.min.js"), "utf8");
+    await this.execute(`${source}; return typeof axe;`);
+    const violations = await this.executeAsync(
+      "const done = arguments[0];" +
+        "axe.run(document, { resultTypes: ['violations'] })" +
+        ".then((r) => done(r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary) }))))" +
+        ".catch((e) => done([{ id: 'axe-error', help: String(e), nodes: [] }]));",
+    );
+    return violations;
   }
 
   /** The diary file of this app's data folder. */

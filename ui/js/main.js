@@ -128,7 +128,14 @@ function fillFinish(draft) {
 let draftTimer = null;
 function keepDraftSoon() {
   clearTimeout(draftTimer);
-  draftTimer = setTimeout(() => attempt(() => ipc.call("keep_draft", { draft: draftFromFinish() })), 300);
+  draftTimer = setTimeout(async () => {
+    try {
+      await ipc.call("keep_draft", { draft: draftFromFinish() });
+    } catch (error) {
+      // Saved or discarded meanwhile: there is nothing left to keep.
+      if (error.kind !== "no_session") showNotice(error.message);
+    }
+  }, 300);
 }
 
 async function intent(body) {
@@ -152,9 +159,9 @@ async function saveFinish(event) {
     showNotice(error.message);
     return;
   }
+  clearTimeout(draftTimer);
   const id = await attempt(() => ipc.call("finish_session", { finish }));
   if (id !== undefined) {
-    clearTimeout(draftTimer);
     $("finish").reset();
     $("finish").hidden = true;
     showNotice("Saved to your diary.");
@@ -163,6 +170,7 @@ async function saveFinish(event) {
 }
 
 async function discard() {
+  clearTimeout(draftTimer);
   const next = await attempt(() => ipc.call("discard_session"));
   if (next) {
     $("finish").hidden = true;

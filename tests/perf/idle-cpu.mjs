@@ -1,0 +1,58 @@
+// Idle cost of a running session: CPU used by the Letdown process and its
+// WebKit processes over 30 s, with the breathing guide off and then on, the
+// recording looping as in a real session. A benchmark, not a test: run it
+// with scripts/bench-idle-cpu.sh (release build, under the test harness).
+import { readFileSync } from "node:fs";
+import { descendants, launch, waitFor } from "../e2e/driver.mjs";
+
+const SECONDS = Number(process.env.IDLE_SECONDS ?? 30);
+const TICKS = 100; // USER_HZ on Linux
+
+/** The app process and everything it started (WebKit's web and network processes). */
+function appTree(app) {
+  const letdown = app.processes().find((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "letdown");
+  return [letdown, ...descendants(letdown)];
+}
+
+function cpuTicks(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name; utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      total += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return total;
+}
+
+async function measure(app, label) {
+  const pids = appTree(app);
+  const names = pids.map((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim());
+  const before = cpuTicks(pids);
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, SECONDS * 1000)); // the measuring window itself
+  const seconds = (Date.now() - started) / 1000;
+  const percent = ((cpuTicks(pids) - before) / TICKS / seconds) * 100;
+  console.log(`${label.padEnd(28)} ${percent.toFixed(2).padStart(6)} % of one core over ${seconds.toFixed(0)} s (${names.join(", ")})`);
+  return percent;
+}
+
+const app = await launch();
+try {
+  await app.execute("const r = document.getElementById('routine'); r.value = [...r.options].find(o => o.text === 'Standard').value;");
+  await app.click("#start");
+  await app.waitForText("#step-name", (t) => t === "Warm-up");
+  await app.execute("document.activeElement.blur()");
+  await waitFor("the loop to be playing", async () => (await app.invoke("get_sound")).status.state === "ready");
+  await new Promise((r) => setTimeout(r, 3000)); // let the fade-in and first paints pass
+  const off = await measure(app, "session, guide off");
+  await app.press("b");
+  await waitFor("the guide", () => app.execute("return document.body.dataset.breathing === 'on'"));
+  const on = await measure(app, "session, breathing guide on");
+  console.log(`goal: guide off ≤ 2 % — ${off <= 2 ? "met" : "MISSED"}; guide on ${on.toFixed(2)} %`);
+} finally {
+  await app.close();
+}
