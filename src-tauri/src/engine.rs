@@ -506,6 +506,11 @@ impl<C: Clock> Engine<C> {
     }
 
     /// Everything the screen needs, as of now.
+    /// The id of the session in progress, if there is one.
+    pub fn session_id(&self) -> Option<i64> {
+        self.live.as_ref().map(|live| live.id)
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         let can_undo_discard = self
             .discarded

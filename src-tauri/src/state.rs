@@ -1,6 +1,7 @@
 //! The app's shared state inside Tauri: the engine behind a lock, the sound
 //! thread, and the timer thread that moves sessions on and tells the UI.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -94,7 +95,7 @@ pub struct AppState {
     sound: Mutex<SoundPrefs>,
     prefs: Mutex<Prefs>,
     /// Discreet mode: the loop is silent whatever the session wants.
-    discreet: Mutex<bool>,
+    discreet: AtomicBool,
     /// Whether the loop was last asked to play, so it is only told of changes.
     sounding: Mutex<bool>,
     /// Why the diary could not be opened at start-up, in the parent's words.
@@ -156,7 +157,7 @@ impl AppState {
             engine: Mutex::new(engine.ok()),
             sound: Mutex::new(prefs),
             prefs: Mutex::new(other_prefs),
-            discreet: Mutex::new(false),
+            discreet: AtomicBool::new(false),
             sounding: Mutex::new(false),
             diary_error,
             audio,
@@ -222,7 +223,7 @@ impl AppState {
 
     /// Discreet mode on or off: the loop fades out, and back in after.
     pub fn set_discreet<R: Runtime>(&self, app: &AppHandle<R>, on: bool) {
-        *self.discreet.lock().unwrap_or_else(|p| p.into_inner()) = on;
+        self.discreet.store(on, Ordering::Relaxed);
         self.follow_session(app);
     }
 
@@ -238,7 +239,7 @@ impl AppState {
     }
 
     fn follow(&self, snapshot: &crate::engine::Snapshot) {
-        let discreet = *self.discreet.lock().unwrap_or_else(|p| p.into_inner());
+        let discreet = self.discreet.load(Ordering::Relaxed);
         let want = !discreet && self.sound_prefs().wants_sound(snapshot.session.as_ref());
         let mut sounding = self.sounding.lock().unwrap_or_else(|p| p.into_inner());
         if want != *sounding {
@@ -260,7 +261,7 @@ impl AppState {
             self.follow(&snapshot);
         }
         let prefs = self.prefs();
-        let discreet = *self.discreet.lock().unwrap_or_else(|p| p.into_inner());
+        let discreet = self.discreet.load(Ordering::Relaxed);
         for step in finished {
             if prefs.chimes && !discreet {
                 self.audio.chime();

@@ -16,28 +16,23 @@ pub fn set_prefs(state: State<'_, AppState>, change: PrefsChange) -> Result<Pref
     state.change_prefs(change)
 }
 
-/// The session in progress, which a draft belongs to.
-fn open_session(state: &AppState) -> Result<i64> {
-    let engine = state.lock()?;
-    let session = engine.snapshot().session.ok_or(Error::NoSession)?;
-    Ok(session.id)
-}
-
 /// Keeps what is typed in the finish sheet, for when the window is closed
 /// before it is saved.
 #[tauri::command]
 pub fn keep_draft(state: State<'_, AppState>, draft: Draft) -> Result<()> {
-    let id = open_session(&state)?;
-    draft.keep(state.lock()?.diary(), id)
+    // One lock: the session cannot end between finding it and keeping its draft.
+    let engine = state.lock()?;
+    let id = engine.session_id().ok_or(Error::NoSession)?;
+    draft.keep(engine.diary(), id)
 }
 
 /// The finish sheet's draft for the session in progress, if one was kept.
 #[tauri::command]
 pub fn get_draft(state: State<'_, AppState>) -> Result<Option<Draft>> {
-    let Ok(id) = open_session(&state) else {
-        return Ok(None);
-    };
-    Ok(Draft::kept(state.lock()?.diary(), id))
+    let engine = state.lock()?;
+    Ok(engine
+        .session_id()
+        .and_then(|id| Draft::kept(engine.diary(), id)))
 }
 
 #[tauri::command]
