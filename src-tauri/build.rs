@@ -34,5 +34,14 @@ fn letdown_commands() -> &'static [&'static str] {
         "get_draft",
         "set_discreet",
         "remove_photo",
+        "diary_page",
+        "diary_tags",
+        "session_detail",
+        "edit_session",
+        "delete_session",
+        "undelete_session",
+        "diary_charts",
+        "diary_report",
+        "export_diary",
     ]
 }

@@ -140,6 +140,31 @@ pub struct Stats {
     pub avg_comfort: Option<f64>,
 }
 
+/// The columns `session_row` reads, from `sessions s`.
+pub(crate) const SESSION_COLUMNS: &str =
+    "s.id, json_extract(s.routine_json, '$.name'), s.started_ms, s.started_offset_min,
+     s.ended_ms, s.active_ms, s.amount_left_ml, s.amount_right_ml, s.amount_total_ml,
+     s.comfort, coalesce(s.letdown_count, 0), s.first_letdown_ms, s.note";
+
+/// One row of `SESSION_COLUMNS`.
+pub(crate) fn session_row(r: &rusqlite::Row) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
+        id: r.get(0)?,
+        routine_name: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        started_ms: r.get(2)?,
+        started_offset_min: r.get(3)?,
+        ended_ms: r.get(4)?,
+        active_ms: r.get::<_, Option<i64>>(5)?.map(|v| v.max(0) as u64),
+        amount_left_ml: r.get(6)?,
+        amount_right_ml: r.get(7)?,
+        amount_total_ml: r.get(8)?,
+        comfort: r.get(9)?,
+        letdown_count: r.get(10)?,
+        first_letdown_ms: r.get::<_, Option<i64>>(11)?.map(|v| v.max(0) as u64),
+        note: r.get(12)?,
+    })
+}
+
 /// An unfinished session found in the diary.
 pub struct OpenSession {
     pub id: i64,
@@ -461,31 +486,12 @@ impl Diary {
 
     /// Finished sessions that started in `[from_ms, to_ms)`, newest first.
     pub fn sessions_between(&self, from_ms: i64, to_ms: i64) -> Result<Vec<SessionRow>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, json_extract(routine_json, '$.name'), started_ms, started_offset_min,
-                    ended_ms, active_ms, amount_left_ml, amount_right_ml, amount_total_ml,
-                    comfort, coalesce(letdown_count, 0), first_letdown_ms, note
-             FROM sessions
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions s
              WHERE status = 'finished' AND started_ms >= ?1 AND started_ms < ?2
-             ORDER BY started_ms DESC",
-        )?;
-        let rows = stmt.query_map([from_ms, to_ms], |r| {
-            Ok(SessionRow {
-                id: r.get(0)?,
-                routine_name: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                started_ms: r.get(2)?,
-                started_offset_min: r.get(3)?,
-                ended_ms: r.get(4)?,
-                active_ms: r.get::<_, Option<i64>>(5)?.map(|v| v.max(0) as u64),
-                amount_left_ml: r.get(6)?,
-                amount_right_ml: r.get(7)?,
-                amount_total_ml: r.get(8)?,
-                comfort: r.get(9)?,
-                letdown_count: r.get(10)?,
-                first_letdown_ms: r.get::<_, Option<i64>>(11)?.map(|v| v.max(0) as u64),
-                note: r.get(12)?,
-            })
-        })?;
+             ORDER BY started_ms DESC"
+        ))?;
+        let rows = stmt.query_map([from_ms, to_ms], session_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -627,6 +633,10 @@ impl Diary {
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         upsert_setting(&self.conn, key, value)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     /// Direct access for tests and benchmarks that build diaries in bulk.

@@ -41,6 +41,11 @@ pub enum Error {
     BadClip(String),
     #[error("Letdown could not save a copy in its media folder ({0}). Your current photo and recording are unchanged.")]
     MediaWrite(String),
+    /// An export could not be written; the message says why in plain words.
+    #[error("{0}")]
+    Export(String),
+    #[error("A file with that name is already there.")]
+    FileExists,
     /// The diary could not be opened when the app started; `message` says why.
     #[error("{message}")]
     Startup { kind: &'static str, message: String },
@@ -68,6 +73,8 @@ impl Error {
             Error::BadImage(_) => "bad_image",
             Error::BadClip(_) => "bad_clip",
             Error::MediaWrite(_) => "media_write",
+            Error::Export(_) => "export",
+            Error::FileExists => "file_exists",
         }
     }
 }

@@ -2,11 +2,14 @@
 //! Domain logic lives in its own modules and knows nothing of Tauri.
 
 pub mod audio;
+pub mod charts;
 pub mod clip;
 mod commands;
 pub mod diary;
 pub mod engine;
 pub mod error;
+pub mod export;
+pub mod history;
 pub mod media;
 pub mod prefs;
 pub mod routine;
@@ -57,6 +60,15 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::prefs::get_draft,
             commands::prefs::set_discreet,
             commands::media::remove_photo,
+            commands::diary::diary_page,
+            commands::diary::diary_tags,
+            commands::diary::session_detail,
+            commands::diary::edit_session,
+            commands::diary::delete_session,
+            commands::diary::undelete_session,
+            commands::diary::diary_charts,
+            commands::diary::diary_report,
+            commands::diary::export_diary,
         ])
 }
 

@@ -23,6 +23,34 @@ pub enum Unit {
     Oz,
 }
 
+/// Millilitres in one US fluid ounce.
+pub const ML_PER_OZ: f64 = 29.573_529_562_5;
+
+impl Unit {
+    /// An amount in this unit, rounded as shown: whole ml, oz to one decimal.
+    pub fn amount(self, ml: f64) -> f64 {
+        match self {
+            Unit::Ml => ml.round(),
+            Unit::Oz => (ml / ML_PER_OZ * 10.0).round() / 10.0,
+        }
+    }
+
+    /// "120 ml" or "4.1 oz".
+    pub fn label(self, ml: f64) -> String {
+        match self {
+            Unit::Ml => format!("{} ml", self.amount(ml)),
+            Unit::Oz => format!("{:.1} oz", self.amount(ml)),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Ml => "ml",
+            Unit::Oz => "oz",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Theme {

@@ -1,6 +1,7 @@
 //! The IPC surface: thin functions that validate input, call the domain and map errors.
 //! Every command here must also be listed in build.rs and allowed in capabilities/.
 
+pub mod diary;
 pub mod media;
 pub mod prefs;
 pub mod session;

@@ -1,0 +1,621 @@
+//! Sharing the diary: CSV of sessions and of marks, a Baby Buddy import file,
+//! and the one-page report for a lactation consultant. Files are written next
+//! to their destination and moved into place, so a failed export (full disk,
+//! read-only folder) leaves nothing half-written and never touches an
+//! existing file unless the parent agreed to replace it. No Tauri here.
+//!
+//! Columns are documented in docs/EXPORTS.md.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat};
+
+use crate::charts::{self, esc};
+use crate::diary::Diary;
+use crate::error::{Error, Result};
+use crate::history::{local_time, Filter, ListRow, Point};
+use crate::prefs::Unit;
+
+/// The report's stylesheet: also loaded by the app to show the report.
+pub const REPORT_CSS: &str = include_str!("../../ui/css/report.css");
+
+pub const SESSION_COLUMNS: [&str; 16] = [
+    "id",
+    "start_utc",
+    "start_local",
+    "end_utc",
+    "end_local",
+    "utc_offset_min",
+    "duration_min",
+    "routine",
+    "left_ml",
+    "right_ml",
+    "total_ml",
+    "letdowns",
+    "first_letdown_s",
+    "comfort",
+    "tags",
+    "note",
+];
+
+pub const MARK_COLUMNS: [&str; 7] = [
+    "session_id",
+    "kind",
+    "side",
+    "at_utc",
+    "at_local",
+    "utc_offset_min",
+    "session_time_s",
+];
+
+/// Baby Buddy's admin import for pumping entries.
+pub const BABY_BUDDY_COLUMNS: [&str; 5] = ["child_id", "amount", "start", "end", "notes"];
+
+fn utc(at_ms: i64) -> String {
+    DateTime::from_timestamp_millis(at_ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn local(at_ms: i64, offset_min: i32) -> String {
+    local_time(at_ms, offset_min)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map(|v| format!("{}", (v * 10.0).round() / 10.0))
+        .unwrap_or_default()
+}
+
+/// Every session the filter lets through, newest first.
+fn all_rows(diary: &Diary, filter: &Filter) -> Result<Vec<ListRow>> {
+    let mut rows = Vec::new();
+    let mut after = None;
+    loop {
+        let page = diary.list_page(filter, after, 500)?;
+        rows.extend(page.rows);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok(rows),
+        }
+    }
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::Export(e.to_string())
+}
+
+/// Sessions as CSV: one row each, amounts in ml, instants in UTC and local time.
+pub fn sessions_csv(diary: &Diary, filter: &Filter) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(SESSION_COLUMNS).map_err(csv_error)?;
+    for row in all_rows(diary, filter)? {
+        let s = &row.session;
+        let end = s.ended_ms.unwrap_or(s.started_ms);
+        out.write_record([
+            s.id.to_string(),
+            utc(s.started_ms),
+            local(s.started_ms, s.started_offset_min),
+            utc(end),
+            local(end, s.started_offset_min),
+            s.started_offset_min.to_string(),
+            number(s.active_ms.map(|ms| ms as f64 / 60_000.0)),
+            s.routine_name.clone(),
+            number(s.amount_left_ml),
+            number(s.amount_right_ml),
+            number(s.amount_total_ml),
+            s.letdown_count.to_string(),
+            s.first_letdown_ms
+                .map(|ms| (ms / 1000).to_string())
+                .unwrap_or_default(),
+            s.comfort.map(|c| c.to_string()).unwrap_or_default(),
+            row.tags.join(";"),
+            s.note.clone().unwrap_or_default(),
+        ])
+        .map_err(csv_error)?;
+    }
+    out.into_inner().map_err(|e| Error::Export(e.to_string()))
+}
+
+/// Let-downs and side switches as CSV, one row per mark.
+pub fn marks_csv(diary: &Diary, filter: &Filter) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(MARK_COLUMNS).map_err(csv_error)?;
+    for row in all_rows(diary, filter)? {
+        for mark in diary.detail(row.session.id)?.marks {
+            out.write_record([
+                row.session.id.to_string(),
+                mark.kind.to_string(),
+                mark.side
+                    .map(|s| format!("{s:?}").to_lowercase())
+                    .unwrap_or_default(),
+                utc(mark.at_ms),
+                local(mark.at_ms, mark.offset_min),
+                mark.offset_min.to_string(),
+                (mark.active_ms / 1000).to_string(),
+            ])
+            .map_err(csv_error)?;
+        }
+    }
+    out.into_inner().map_err(|e| Error::Export(e.to_string()))
+}
+
+/// Pumping entries for Baby Buddy's admin import: local times as
+/// `YYYY-MM-DD HH:MM:SS`, the amount in the parent's unit.
+pub fn baby_buddy_csv(
+    diary: &Diary,
+    filter: &Filter,
+    child_id: u32,
+    unit: Unit,
+) -> Result<Vec<u8>> {
+    if child_id == 0 {
+        return Err(Error::Invalid(
+            "Baby Buddy's child number is a whole number from 1 (see the child's page in Baby Buddy)."
+                .into(),
+        ));
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(BABY_BUDDY_COLUMNS).map_err(csv_error)?;
+    for row in all_rows(diary, filter)? {
+        let s = &row.session;
+        let amount = s.amount_total_ml.map(|ml| match unit {
+            Unit::Ml => format!("{}", (ml * 10.0).round() / 10.0),
+            Unit::Oz => format!("{}", (ml / crate::prefs::ML_PER_OZ * 100.0).round() / 100.0),
+        });
+        let mut notes = s.note.clone().unwrap_or_default();
+        if !row.tags.is_empty() {
+            if !notes.is_empty() {
+                notes.push(' ');
+            }
+            let _ = write!(notes, "[{}]", row.tags.join(", "));
+        }
+        out.write_record([
+            child_id.to_string(),
+            amount.unwrap_or_default(),
+            local(s.started_ms, s.started_offset_min),
+            local(s.ended_ms.unwrap_or(s.started_ms), s.started_offset_min),
+            notes,
+        ])
+        .map_err(csv_error)?;
+    }
+    out.into_inner().map_err(|e| Error::Export(e.to_string()))
+}
+
+/// The report: the whole file, and the part the app shows inside its window.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub html: String,
+    pub body: String,
+    pub title: String,
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0u32), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / f64::from(n))
+}
+
+fn or_dash(v: Option<String>) -> String {
+    v.unwrap_or_else(|| "–".into())
+}
+
+/// The last `days` local days up to `to`, on one printable page.
+pub fn report(
+    diary: &Diary,
+    to: NaiveDate,
+    days: u32,
+    unit: Unit,
+    baby_name: &str,
+    made: NaiveDate,
+) -> Result<Report> {
+    if ![7, 14, 30].contains(&days) {
+        return Err(Error::Invalid("A report covers 7, 14 or 30 days.".into()));
+    }
+    let from = to - chrono::Duration::days(i64::from(days) - 1);
+    let points = diary.points(from, to)?;
+    let charts = charts::all(from, to, &points, unit);
+    let span = format!("{} – {}", from.format("%-d %b %Y"), to.format("%-d %b %Y"));
+    let title = if baby_name.is_empty() {
+        format!("Pumping report, {span}")
+    } else {
+        format!("Pumping report for {baby_name}’s milk, {span}")
+    };
+    let sum = |f: fn(&Point) -> Option<f64>| points.iter().filter_map(f).sum::<f64>();
+    let amount = |v: Option<f64>| or_dash(v.map(|ml| unit.label(ml)));
+    let with_first: Vec<f64> = points
+        .iter()
+        .filter_map(|p| p.first_letdown_ms.map(|ms| ms as f64 / 60_000.0))
+        .collect();
+    let intervals: Vec<f64> = points
+        .iter()
+        .filter_map(|p| p.interval_ms.map(|ms| ms as f64 / 3_600_000.0))
+        .collect();
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        r#"<header><h1>{}</h1><p>{} days · made with Letdown on {} · amounts in {}</p></header>"#,
+        esc(&title),
+        days,
+        made.format("%-d %b %Y"),
+        unit.name()
+    );
+    let summary = [
+        ("Sessions", points.len().to_string()),
+        (
+            "Sessions per day",
+            format!("{:.1}", points.len() as f64 / f64::from(days)),
+        ),
+        (
+            "Time between sessions (average)",
+            or_dash(mean(intervals.iter().copied()).map(charts::hours)),
+        ),
+        ("Total volume", amount(Some(sum(|p| p.total_ml)))),
+        (
+            "Volume per day (average)",
+            amount(Some(sum(|p| p.total_ml) / f64::from(days))),
+        ),
+        ("Left side, total", amount(Some(sum(|p| p.left_ml)))),
+        ("Right side, total", amount(Some(sum(|p| p.right_ml)))),
+        (
+            "Let-downs per session (average)",
+            or_dash(mean(points.iter().map(|p| f64::from(p.letdowns))).map(|v| format!("{v:.1}"))),
+        ),
+        (
+            "Time to first let-down (average)",
+            or_dash(mean(with_first.iter().copied()).map(charts::minutes)),
+        ),
+        (
+            "Comfort (1 sore – 5 comfortable, average)",
+            or_dash(
+                mean(points.iter().filter_map(|p| p.comfort.map(f64::from)))
+                    .map(|v| format!("{v:.1}")),
+            ),
+        ),
+    ];
+    body.push_str(r#"<section class="summary"><h2>Summary</h2><dl>"#);
+    for (name, value) in summary {
+        let _ = write!(
+            body,
+            "<div><dt>{}</dt><dd>{}</dd></div>",
+            esc(name),
+            esc(&value)
+        );
+    }
+    body.push_str("</dl></section>");
+    body.push_str(r#"<section class="charts">"#);
+    for (name, svg) in [
+        ("Daily volume", &charts.daily_volume),
+        ("Time to first let-down", &charts.first_letdown),
+        ("Let-downs per session", &charts.letdowns),
+        ("Time between sessions", &charts.intervals),
+    ] {
+        let _ = write!(
+            body,
+            "<figure><figcaption>{name}</figcaption>{svg}</figure>"
+        );
+    }
+    body.push_str("</section>");
+    // Day by day.
+    let mut by_day: BTreeMap<NaiveDate, Vec<&Point>> = BTreeMap::new();
+    for p in &points {
+        by_day.entry(p.day).or_default().push(p);
+    }
+    body.push_str(
+        r#"<section class="days"><h2>Day by day</h2><table><thead><tr><th scope="col">Day</th><th scope="col">Sessions (start)</th><th scope="col">Left</th><th scope="col">Right</th><th scope="col">Total</th><th scope="col">Let-downs</th></tr></thead><tbody>"#,
+    );
+    for day in charts::days_between(from, to).into_iter().rev() {
+        let list = by_day.get(&day).map(Vec::as_slice).unwrap_or_default();
+        let times: Vec<String> = list
+            .iter()
+            .map(|p| {
+                local_time(p.started_ms, p.started_offset_min)
+                    .format("%H:%M")
+                    .to_string()
+            })
+            .collect();
+        let side = |f: fn(&Point) -> Option<f64>| -> Option<f64> {
+            let v: Vec<f64> = list.iter().filter_map(|p| f(p)).collect();
+            (!v.is_empty()).then(|| v.iter().sum())
+        };
+        let _ = write!(
+            body,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            day.format("%a %-d %b"),
+            if times.is_empty() { "–".to_string() } else { format!("{} ({})", times.len(), times.join(", ")) },
+            esc(&amount(side(|p| p.left_ml))),
+            esc(&amount(side(|p| p.right_ml))),
+            esc(&amount(side(|p| p.total_ml))),
+            list.iter().map(|p| p.letdowns).sum::<u32>()
+        );
+    }
+    body.push_str("</tbody></table></section>");
+    // Routines used and notes.
+    let mut routines: BTreeMap<&str, u32> = BTreeMap::new();
+    for p in &points {
+        *routines.entry(p.routine_name.as_str()).or_default() += 1;
+    }
+    body.push_str(r#"<section class="routines"><h2>Routines used</h2><ul>"#);
+    for (name, count) in &routines {
+        let _ = write!(body, "<li>{}: {count}</li>", esc(name));
+    }
+    if routines.is_empty() {
+        body.push_str("<li>–</li>");
+    }
+    body.push_str(r#"</ul></section><section class="notes"><h2>Notes</h2><ul>"#);
+    let mut any_note = false;
+    for p in points.iter().filter(|p| p.note.is_some()) {
+        any_note = true;
+        let _ = write!(
+            body,
+            "<li><b>{}</b> {}</li>",
+            local_time(p.started_ms, p.started_offset_min).format("%a %-d %b %H:%M"),
+            esc(p.note.as_deref().unwrap_or_default())
+        );
+    }
+    if !any_note {
+        body.push_str("<li>No notes in these days.</li>");
+    }
+    body.push_str("</ul></section>");
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{}</title><style>{}</style></head><body><main class=\"report\">{}</main></body></html>\n",
+        esc(&title),
+        REPORT_CSS,
+        body
+    );
+    Ok(Report { html, body, title })
+}
+
+/// Writes `bytes` to `path`: through a temporary file in the same folder,
+/// flushed to disk, then moved into place. Refuses to replace an existing
+/// file unless `replace` is set.
+pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| d.is_dir())
+        .ok_or_else(|| Error::Export("That folder does not exist any more.".into()))?;
+    if !replace && path.exists() {
+        return Err(Error::FileExists);
+    }
+    let io = |e: std::io::Error| Error::Export(plain_io(&e));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    if replace {
+        tmp.persist(path).map_err(|e| io(e.error))?;
+    } else {
+        tmp.persist_noclobber(path)
+            .map_err(|e| match e.error.kind() {
+                std::io::ErrorKind::AlreadyExists => Error::FileExists,
+                _ => io(e.error),
+            })?;
+    }
+    Ok(())
+}
+
+fn plain_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        StorageFull | QuotaExceeded => "The disk is full, so the file was not saved. Free some space or choose another place.".into(),
+        PermissionDenied | ReadOnlyFilesystem => "Letdown is not allowed to save in that folder. Choose another place, such as your Documents folder.".into(),
+        _ => format!("The file could not be saved ({e}). Choose another place and try again."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::fixture::{add, S};
+
+    fn diary() -> (Diary, Vec<i64>) {
+        let mut d = Diary::open_in_memory().unwrap();
+        let ids = vec![
+            add(
+                &mut d,
+                S {
+                    start: "2026-03-01T07:05:00",
+                    offset_min: 60,
+                    tags: &["work", "calm"],
+                    note: Some("tea, then \"quiet\"\nroom"),
+                    ..S::default()
+                },
+            ),
+            add(
+                &mut d,
+                S {
+                    start: "2026-03-01T23:50:00",
+                    offset_min: 60,
+                    minutes: 25,
+                    left: Some(33.3),
+                    right: None,
+                    letdowns_s: &[],
+                    ..S::default()
+                },
+            ),
+            add(
+                &mut d,
+                S {
+                    start: "2026-03-02T06:00:00",
+                    offset_min: -300,
+                    ..S::default()
+                },
+            ),
+        ];
+        (d, ids)
+    }
+
+    #[test]
+    fn sessions_csv_reads_back_as_the_same_sessions() {
+        let (d, _) = diary();
+        let bytes = sessions_csv(&d, &Filter::default()).unwrap();
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        assert_eq!(reader.headers().unwrap(), SESSION_COLUMNS.as_slice());
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let rows = d.list_page(&Filter::default(), None, 100).unwrap().rows;
+        assert_eq!(records.len(), rows.len());
+        for (record, row) in records.iter().zip(&rows) {
+            let s = &row.session;
+            let get =
+                |name: &str| &record[SESSION_COLUMNS.iter().position(|c| *c == name).unwrap()];
+            assert_eq!(get("id").parse::<i64>().unwrap(), s.id);
+            let start = DateTime::parse_from_rfc3339(get("start_utc")).unwrap();
+            assert_eq!(start.timestamp_millis(), s.started_ms);
+            assert_eq!(
+                get("utc_offset_min").parse::<i32>().unwrap(),
+                s.started_offset_min
+            );
+            let parse = |v: &str| (!v.is_empty()).then(|| v.parse::<f64>().unwrap());
+            assert_eq!(parse(get("left_ml")), s.amount_left_ml);
+            assert_eq!(parse(get("right_ml")), s.amount_right_ml);
+            assert_eq!(parse(get("total_ml")), s.amount_total_ml);
+            assert_eq!(get("letdowns").parse::<u32>().unwrap(), s.letdown_count);
+            assert_eq!(get("tags"), row.tags.join(";"));
+            assert_eq!(get("note"), s.note.clone().unwrap_or_default());
+        }
+        // Local time is the time where the parent was: 07:05 in UTC+1 is 06:05 UTC.
+        let last = &records[2];
+        assert_eq!(&last[1], "2026-03-01T06:05:00Z");
+        assert_eq!(&last[2], "2026-03-01 07:05:00");
+        assert_eq!(&last[6], "20");
+    }
+
+    #[test]
+    fn marks_csv_has_every_let_down_and_side_switch() {
+        let (d, ids) = diary();
+        let bytes = marks_csv(&d, &Filter::default()).unwrap();
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        assert_eq!(reader.headers().unwrap(), MARK_COLUMNS.as_slice());
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        // 2 let-downs + 2 sides, 0 + 2, 2 + 2.
+        assert_eq!(records.len(), 10);
+        let first: Vec<&str> = records
+            .iter()
+            .filter(|r| r[0] == ids[0].to_string())
+            .map(|r| &r[1])
+            .collect();
+        assert_eq!(first, ["let_down", "side", "let_down", "side"]);
+        let side = records.iter().find(|r| &r[1] == "side").unwrap();
+        assert!(["left", "right"].contains(&&side[2]));
+        let letdown = records.iter().find(|r| r[0] == ids[0].to_string()).unwrap();
+        assert_eq!(&letdown[3], "2026-03-01T06:07:30Z");
+        assert_eq!(&letdown[4], "2026-03-01 07:07:30");
+        assert_eq!(&letdown[6], "150");
+    }
+
+    #[test]
+    fn baby_buddy_file_has_exactly_its_import_columns_and_formats() {
+        let (d, ids) = diary();
+        let bytes = baby_buddy_csv(&d, &Filter::default(), 3, Unit::Ml).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("child_id,amount,start,end,notes"));
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), ids.len());
+        let midnight = &records[1];
+        assert_eq!(
+            midnight.iter().collect::<Vec<_>>(),
+            [
+                "3",
+                "33.3",
+                "2026-03-01 23:50:00",
+                "2026-03-02 00:15:00",
+                ""
+            ]
+        );
+        assert_eq!(&records[2][4], "tea, then \"quiet\"\nroom [calm, work]");
+        for r in &records {
+            chrono::NaiveDateTime::parse_from_str(&r[2], "%Y-%m-%d %H:%M:%S").unwrap();
+            chrono::NaiveDateTime::parse_from_str(&r[3], "%Y-%m-%d %H:%M:%S").unwrap();
+        }
+        let oz = baby_buddy_csv(&d, &Filter::default(), 3, Unit::Oz).unwrap();
+        let oz = String::from_utf8(oz).unwrap();
+        assert!(oz.contains("\n3,3.04,2026-03-02 06:00:00,"), "{oz}");
+        assert!(matches!(
+            baby_buddy_csv(&d, &Filter::default(), 0, Unit::Ml),
+            Err(Error::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn the_report_sums_the_span_and_escapes_what_was_typed() {
+        let mut d = Diary::open_in_memory().unwrap();
+        add(
+            &mut d,
+            S {
+                start: "2026-03-01T08:00:00",
+                note: Some("<script>alert(1)</script>"),
+                ..S::default()
+            },
+        );
+        add(
+            &mut d,
+            S {
+                start: "2026-03-02T08:00:00",
+                left: Some(30.0),
+                right: Some(30.0),
+                letdowns_s: &[300],
+                ..S::default()
+            },
+        );
+        // Outside the 7 days: not counted, but the first interval is from it.
+        add(
+            &mut d,
+            S {
+                start: "2026-02-28T20:00:00",
+                left: Some(999.0),
+                ..S::default()
+            },
+        );
+        let to: NaiveDate = "2026-03-07".parse().unwrap();
+        let r = report(&d, to, 7, Unit::Ml, "Mia", to).unwrap();
+        assert!(r.title.contains("Mia"));
+        assert!(r.body.contains("<dt>Sessions</dt><dd>2</dd>"), "{}", r.body);
+        assert!(r.body.contains("<dt>Total volume</dt><dd>150 ml</dd>"));
+        assert!(r.body.contains("<dt>Left side, total</dt><dd>80 ml</dd>"));
+        assert!(r
+            .body
+            .contains("<dt>Time between sessions (average)</dt><dd>18 h 00 min</dd>"));
+        assert!(r
+            .body
+            .contains("<dt>Let-downs per session (average)</dt><dd>1.5</dd>"));
+        // First let-downs at 2:30 and 5:00.
+        assert!(r
+            .body
+            .contains("<dt>Time to first let-down (average)</dt><dd>3 min 45 s</dd>"));
+        assert!(r.body.contains("&lt;script&gt;"));
+        assert!(!r.html.contains("<script"));
+        assert!(r.html.starts_with("<!doctype html>"));
+        assert!(r.html.contains(".report"), "the stylesheet is inlined");
+        let oz = report(&d, to, 7, Unit::Oz, "", to).unwrap();
+        assert!(
+            oz.body.contains("<dt>Total volume</dt><dd>5.1 oz</dd>"),
+            "{}",
+            oz.body
+        );
+        assert!(report(&d, to, 10, Unit::Ml, "", to).is_err());
+    }
+
+    #[test]
+    fn a_file_is_never_replaced_unless_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions.csv");
+        write_file(&path, b"first", false).unwrap();
+        assert!(matches!(
+            write_file(&path, b"second", false),
+            Err(Error::FileExists)
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        write_file(&path, b"second", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let gone = dir.path().join("no/such/folder.csv");
+        assert!(matches!(
+            write_file(&gone, b"x", false),
+            Err(Error::Export(_))
+        ));
+        // Nothing temporary is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
