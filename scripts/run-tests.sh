@@ -23,7 +23,7 @@ cargo test --workspace -- --include-ignored
 say "UI logic tests (node --test)"
 node --test tests/ui/*.test.mjs
 say "Building the app for the end-to-end tests"
-cargo build -p letdown --quiet
+cargo build -p letdown --quiet --bins --examples
 export LETDOWN_BIN="$ROOT/target/debug/letdown"
 say "End-to-end tests on the real app (screenshots in target/e2e-screens/)"
 # One file at a time: each test launches the app on the shared virtual screen.

@@ -21,7 +21,7 @@ use crate::prefs::Unit;
 
 const W: f64 = 640.0;
 const H: f64 = 200.0;
-const LEFT: f64 = 44.0;
+const LEFT: f64 = 58.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 26.0;

@@ -211,6 +211,8 @@ impl Diary {
                     "SELECT {LOCAL_DAY} AS day, count(*), coalesce(sum(s.amount_total_ml), 0)
                      FROM sessions s
                      WHERE {where_} AND {LOCAL_DAY} BETWEEN ?4 AND ?5
+                       -- narrows the scan to the index; offsets are within ±1 day
+                       AND s.started_ms BETWEEN ?6 AND ?7
                      GROUP BY day ORDER BY day DESC"
                 ))?;
                 let days = stmt.query_map(
@@ -219,7 +221,9 @@ impl Diary {
                         to,
                         tag,
                         oldest.day.to_string(),
-                        newest.day.to_string()
+                        newest.day.to_string(),
+                        oldest.session.started_ms - 2 * 86_400_000,
+                        newest.session.started_ms + 2 * 86_400_000
                     ],
                     |r| {
                         Ok(DayTotal {

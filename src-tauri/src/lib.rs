@@ -13,6 +13,8 @@ pub mod history;
 pub mod media;
 pub mod prefs;
 pub mod routine;
+#[doc(hidden)]
+pub mod seed;
 pub mod session;
 mod state;
 

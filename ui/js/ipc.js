@@ -46,6 +46,11 @@ export async function pickFile(title, name, extensions) {
   return tauri().dialog.open({ title, multiple: false, directory: false, filters: [{ name, extensions }] });
 }
 
+/** Opens the system's save dialog (which asks before replacing a file); resolves to a path or null. */
+export async function saveFile(title, defaultPath, extension) {
+  return tauri().dialog.save({ title, defaultPath, filters: [{ name: extension.toUpperCase(), extensions: [extension] }] });
+}
+
 /** Which import a dropped file is for, by its ending: "photo", "clip" or null. */
 export function kindOfFile(path) {
   const ext = String(path).split(".").pop().toLowerCase();

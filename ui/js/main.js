@@ -1,7 +1,9 @@
 // The calm screen: renders the engine's snapshots and sends the parent's
 // intents. It never decides what phase the session is in; Rust does.
 import * as ipc from "./ipc.js";
+import { notice } from "./notice.js";
 import { aboutLine } from "./format.js";
+import { setupDiary, openDiary, unitChanged } from "./diary.js";
 import { sessionView, nextSide, msUntilNextTick, finishFromForm, nextPhoto, breathWord, STEP_NAMES } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -9,27 +11,10 @@ const $ = (id) => document.getElementById(id);
 let snapshot = null;
 let receivedAt = 0;
 let redraw = null;
-let noticeTimer = null;
 let prefs = null;
 let photoState = { photos: [], active: null };
 
-function showNotice(message, { undo = false, forMs = 8000 } = {}) {
-  $("notice-text").textContent = message;
-  $("undo").hidden = !undo;
-  $("notice").hidden = false;
-  clearTimeout(noticeTimer);
-  noticeTimer = setTimeout(() => ($("notice").hidden = true), forMs);
-}
-
-/** Runs an IPC call; any error becomes a calm message on screen. */
-async function attempt(work) {
-  try {
-    return await work();
-  } catch (error) {
-    showNotice(error.message ?? String(error));
-    return undefined;
-  }
-}
+const { show: showNotice, attempt } = notice({ box: "notice", text: "notice-text", undo: "undo" });
 
 function setSnapshot(next) {
   snapshot = next;
@@ -175,7 +160,7 @@ async function discard() {
   if (next) {
     $("finish").hidden = true;
     setSnapshot(next);
-    showNotice("Session discarded.", { undo: true, forMs: 20000 });
+    showNotice("Session discarded.", { undo: undoDiscard, forMs: 20000 });
   }
 }
 
@@ -205,6 +190,11 @@ function onKey(event) {
     return;
   }
   const mode = sessionView(snapshot).mode;
+  if (key === "d" && mode === "idle") {
+    event.preventDefault();
+    openDiary();
+    return;
+  }
   if (mode === "idle" || !$("finish").hidden) return;
   const actions = {
     " ": togglePause,
@@ -384,7 +374,9 @@ function applyTheme() {
 function applyPrefs(next) {
   if (!next) return;
   const rotateChanged = prefs && prefs.rotate_minutes !== next.rotate_minutes;
+  const unitChange = prefs && prefs.unit !== next.unit;
   prefs = next;
+  if (unitChange) unitChanged();
   applyTheme();
   $("nudge").hidden = !next.drink_nudge;
   $("rotate").value = String(next.rotate_minutes);
@@ -497,7 +489,6 @@ async function start() {
   });
   $("finish").addEventListener("submit", saveFinish);
   $("discard").addEventListener("click", discard);
-  $("undo").addEventListener("click", undoDiscard);
   document.addEventListener("keydown", onKey);
   for (const id of ["choose-photo", "settings-photo", "welcome-photo"]) $(id).addEventListener("click", choosePhoto);
   for (const id of ["choose-clip", "settings-clip-choose", "welcome-clip"]) $(id).addEventListener("click", chooseClip);
@@ -507,6 +498,7 @@ async function start() {
   $("discreet").addEventListener("click", toggleDiscreet);
   $("discreet-off").addEventListener("click", toggleDiscreet);
   $("footer-settings").addEventListener("click", openSettings);
+  setupDiary({ unit: () => prefs?.unit ?? "ml", setUnit: (unit) => changePrefs({ unit }) });
   $("nudge-close").addEventListener("click", () => {
     changePrefs({ drink_nudge: false });
     $("start").focus();

@@ -1,0 +1,97 @@
+//! A generated diary for benchmarks and end-to-end tests: `sessions` finished
+//! sessions, about 8 a day, ending at `end_ms`, each with steps as run, 1–4
+//! let-downs, two side switches, a note every other session and a tag every
+//! third. Not used by the app itself.
+
+use rusqlite::params;
+
+use crate::diary::Diary;
+use crate::error::Result;
+use crate::routine::presets;
+use crate::session::{EventKind, Side};
+
+const DAY: i64 = 86_400_000;
+
+pub fn generate(diary: &mut Diary, sessions: i64, end_ms: i64, offset_min: i32) -> Result<()> {
+    let routine = serde_json::to_string(&presets()[0]).unwrap_or_default();
+    let tx = diary.connection().transaction()?;
+    {
+        let mut session = tx.prepare(
+            "INSERT INTO sessions (id, routine_json, started_ms, started_offset_min, ended_ms,
+               ended_offset_min, status, active_ms, amount_left_ml, amount_right_ml,
+               amount_total_ml, comfort, letdown_count, first_letdown_ms, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?4, 'finished', ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?;
+        let mut event = tx.prepare(
+            "INSERT INTO events (session_id, seq, kind, at_ms, offset_min, active_ms, step_index, data_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 2, ?7)",
+        )?;
+        let mut step = tx
+            .prepare("INSERT INTO session_steps VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, 'finished')")?;
+        let mut tag = tx.prepare("INSERT INTO session_tags VALUES (?1, ?2)")?;
+        let spacing = DAY / 8;
+        let first_start = end_ms - sessions * spacing;
+        for id in 1..=sessions {
+            // A little jitter so sessions do not sit at the same minutes every day.
+            let start = first_start + id * spacing - (id * 7_919 % 40) * 60_000;
+            let active = 15 * 60_000 + (id % 10) * 60_000;
+            let letdowns = 1 + id % 4;
+            let first = 4 * 60_000 + (id % 7) * 20_000;
+            let left = 40.0 + (id % 30) as f64;
+            let right = 35.0 + (id % 25) as f64;
+            let note = (id % 2 == 0).then_some("warm tea helped");
+            session.execute(params![
+                id,
+                routine,
+                start,
+                offset_min,
+                start + active,
+                active,
+                left,
+                right,
+                left + right,
+                1 + id % 5,
+                letdowns,
+                first,
+                note
+            ])?;
+            let mut seq = 0;
+            let mut add = |kind: &EventKind, at: i64| -> Result<()> {
+                let data = serde_json::to_string(kind).unwrap_or_default();
+                event.execute(params![
+                    id,
+                    seq,
+                    kind.name(),
+                    start + at,
+                    offset_min,
+                    at,
+                    data
+                ])?;
+                seq += 1;
+                Ok(())
+            };
+            add(&EventKind::Start, 0)?;
+            add(&EventKind::Side { side: Side::Left }, 300_000)?;
+            for n in 0..letdowns {
+                add(&EventKind::LetDown, first + n * 120_000)?;
+            }
+            add(&EventKind::Side { side: Side::Right }, active - 120_000)?;
+            for (seq, (kind, from, to)) in [
+                ("warm_up", 0, 180_000),
+                ("massage", 180_000, 300_000),
+                ("pump", 300_000, active),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                step.execute(params![id, seq as i64, kind, to - from, from, to])?;
+            }
+            if id % 3 == 0 {
+                tag.execute(params![id, if id % 2 == 0 { "work" } else { "home" }])?;
+            }
+        }
+    }
+    tx.commit()?;
+    diary.connection().execute_batch("ANALYZE")?;
+    Ok(())
+}

@@ -1,0 +1,390 @@
+// The diary: days newest first (paged as the parent scrolls), one session's
+// timeline and edits, week and month charts, exports and the report.
+// Charts and the report arrive from Rust as SVG/HTML built from escaped text.
+import * as ipc from "./ipc.js";
+import { notice } from "./notice.js";
+import { finishFromForm } from "./view.js";
+import {
+  amountField,
+  dayHeading,
+  dayTotalText,
+  exportName,
+  isoDay,
+  localClock,
+  minutes,
+  parseClock,
+  rowParts,
+  span,
+  spanTitle,
+  timeline,
+} from "./history.js";
+
+const $ = (id) => document.getElementById(id);
+
+let ui = null; // { unit(), setUnit(unit) } from the calm screen
+// The diary's own message line (the window behind a modal dialog is inert).
+let notify = null;
+let attempt = null;
+let filter = {};
+let next = null;
+let loading = false;
+let totals = new Map();
+let detail = null;
+let removed = new Set();
+let chartKind = "week";
+let chartDay = null;
+let lastDeleted = null;
+
+const unit = () => ui.unit();
+
+const today = () => isoDay(new Date());
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("data-") || key.startsWith("aria-") || key === "role") node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== ""));
+  return node;
+}
+
+// --- the list -------------------------------------------------------------
+
+function dayGroup(day) {
+  let group = document.querySelector(`.day[data-day="${day}"]`);
+  if (group) return group;
+  const heading = el("h3", { class: "day-head" }, el("span", {}, dayHeading(day)), el("span", { class: "day-total" }));
+  group = el("section", { class: "day", "data-day": day, "aria-label": dayHeading(day) }, heading, el("ul", { class: "rows" }));
+  $("diary-list").append(group);
+  return group;
+}
+
+function paintTotals() {
+  for (const group of document.querySelectorAll(".day")) {
+    group.querySelector(".day-total").textContent = dayTotalText(totals.get(group.dataset.day), unit());
+  }
+}
+
+function rowItem(row) {
+  const p = rowParts(row, unit());
+  // The visible parts are the button's name; hidden commas keep them apart when read aloud.
+  const part = (cls, text) => text && el("span", { class: cls }, text, el("span", { class: "sr" }, ", "));
+  const button = el(
+    "button",
+    { type: "button", class: "session-row", "data-id": String(row.id) },
+    part("time", p.time),
+    part("dur", p.duration),
+    part("amounts", p.amounts),
+    part("lds", [p.letdowns, p.first].filter(Boolean).join(", ")),
+    part("comfort", p.comfort) || el("span"),
+    part("tags", p.tags) || el("span"),
+  );
+  button.addEventListener("click", () => openDetail(row.id));
+  return el("li", {}, button);
+}
+
+async function loadMore() {
+  if (loading || next === undefined) return;
+  loading = true;
+  const page = await attempt(() => ipc.call("diary_page", { filter, after: next }));
+  loading = false;
+  if (!page) return;
+  for (const t of page.days) totals.set(t.day, t);
+  for (const row of page.rows) dayGroup(row.day).querySelector(".rows").append(rowItem(row));
+  paintTotals();
+  next = page.next ?? undefined;
+  $("diary-empty").hidden = document.querySelector(".session-row") !== null;
+  $("diary-more").textContent = next === undefined ? "" : "More as you scroll…";
+  $("diary-list").dataset.loaded = String(document.querySelectorAll(".session-row").length);
+  // Keep filling until the list can scroll, so the observer has something to watch.
+  const list = $("diary-days");
+  if (next !== undefined && list.scrollHeight <= list.clientHeight + 40) loadMore();
+}
+
+export async function reloadList() {
+  $("diary-list").replaceChildren();
+  totals = new Map();
+  next = null;
+  await loadMore();
+}
+
+function readFilter() {
+  filter = {
+    from: $("filter-from").value || null,
+    to: $("filter-to").value || null,
+    tag: $("filter-tag").value || null,
+  };
+  reloadList();
+}
+
+async function loadTags() {
+  const tags = (await attempt(() => ipc.call("diary_tags"))) ?? [];
+  const select = $("filter-tag");
+  const keep = select.value;
+  select.replaceChildren(el("option", { value: "" }, "any"), ...tags.map((t) => el("option", { value: t }, t)));
+  select.value = tags.includes(keep) ? keep : "";
+}
+
+// --- one session ------------------------------------------------------------
+
+function paintDetail() {
+  const d = detail;
+  const u = unit();
+  $("detail-title").textContent = `${dayHeading(d.day)}, ${localClock(d.started_ms, d.started_offset_min)}`;
+  $("detail-sub").textContent = `${d.routine_name} · ${minutes(d.active_ms)} · ${rowParts(d, u).letdowns}`;
+  const t = timeline(d);
+  const bar = $("timeline");
+  bar.replaceChildren(
+    ...t.steps.map((s) =>
+      el("span", { class: `seg ${s.kind}`, title: s.label, role: "img", "aria-label": s.label }, s.name),
+    ),
+    ...t.marks.map((m) => el("span", { class: `mark ${m.kind}`, title: m.label, role: "img", "aria-label": m.label })),
+  );
+  // Positions are set through the CSSOM (allowed by the CSP), not style attributes.
+  [...bar.querySelectorAll(".seg")].forEach((node, i) => {
+    node.style.left = `${t.steps[i].left}%`;
+    node.style.width = `${t.steps[i].width}%`;
+  });
+  [...bar.querySelectorAll(".mark")].forEach((node, i) => (node.style.left = `${t.marks[i].left}%`));
+  $("detail-notes").replaceChildren(...d.notes.map((n) => el("li", {}, n)));
+  $("edit-left").value = amountField(d.amount_left_ml, u);
+  $("edit-right").value = amountField(d.amount_right_ml, u);
+  $("edit-total").value = amountField(d.amount_total_ml, u);
+  $("edit-unit").textContent = u;
+  $("edit-comfort").value = d.comfort ? String(d.comfort) : "";
+  $("edit-tags").value = d.tags.join(", ");
+  $("edit-note").value = d.note ?? "";
+  $("add-letdown").value = "";
+  removed = new Set();
+  $("edit-marks").replaceChildren(
+    ...t.marks.map((m) => {
+      const box = el("input", { type: "checkbox", checked: true });
+      box.addEventListener("change", () => (box.checked ? removed.delete(m.seq) : removed.add(m.seq)));
+      return el("li", {}, el("label", {}, box, ` ${m.label}`));
+    }),
+  );
+  if (!t.marks.length) $("edit-marks").append(el("li", { class: "hint" }, "No marks in this session."));
+}
+
+async function openDetail(id) {
+  const found = await attempt(() => ipc.call("session_detail", { id }));
+  if (!found) return;
+  detail = found;
+  paintDetail();
+  $("diary-days").hidden = true;
+  $("diary-detail").hidden = false;
+  $("detail-back").focus();
+}
+
+function backToList(focusId) {
+  $("diary-detail").hidden = true;
+  $("diary-days").hidden = false;
+  const row = focusId && document.querySelector(`.session-row[data-id="${focusId}"]`);
+  (row || $("tab-days")).focus();
+}
+
+async function saveDetail(event) {
+  event.preventDefault();
+  let finish;
+  try {
+    finish = finishFromForm({
+      left: $("edit-left").value,
+      right: $("edit-right").value,
+      // A total that only repeats the sides' sum is left for Rust to work out again.
+      total: $("edit-total").value,
+      unit: unit(),
+      comfort: $("edit-comfort").value,
+      tags: $("edit-tags").value,
+      note: $("edit-note").value,
+    });
+  } catch (error) {
+    notify(error.message);
+    return;
+  }
+  const typedTotal = $("edit-total").value.trim();
+  if (typedTotal === amountField(detail.amount_total_ml, unit()) && (finish.amount_left_ml !== null || finish.amount_right_ml !== null)) {
+    const sidesChanged =
+      $("edit-left").value.trim() !== amountField(detail.amount_left_ml, unit()) ||
+      $("edit-right").value.trim() !== amountField(detail.amount_right_ml, unit());
+    if (sidesChanged) finish.amount_total_ml = null;
+  }
+  const add = [];
+  const typed = $("add-letdown").value.trim();
+  if (typed) {
+    const at = parseClock(typed);
+    if (at === null) {
+      notify("Type the let-down's time into the session as minutes and seconds, like 4:30.");
+      return;
+    }
+    add.push(at);
+  }
+  const edit = { finish, remove_marks: [...removed], add_letdowns: add };
+  const saved = await attempt(() => ipc.call("edit_session", { id: detail.id, edit }));
+  if (!saved) return;
+  detail = saved;
+  paintDetail();
+  notify("Changes saved.");
+  await reloadList();
+  loadTags();
+}
+
+async function deleteDetail() {
+  const id = detail.id;
+  const done = await attempt(() => ipc.call("delete_session", { id }).then(() => true));
+  if (!done) return;
+  lastDeleted = id;
+  await reloadList();
+  backToList(null);
+  notify("Session deleted.", { undo: undoDelete, forMs: 20000 });
+}
+
+async function undoDelete() {
+  if (lastDeleted === null) return;
+  const id = lastDeleted;
+  const done = await attempt(() => ipc.call("undelete_session", { id }).then(() => true));
+  if (!done) return;
+  lastDeleted = null;
+  notify("The session is back in your diary.");
+  await reloadList();
+  document.querySelector(`.session-row[data-id="${id}"]`)?.focus();
+}
+
+// --- charts -----------------------------------------------------------------
+
+async function paintCharts() {
+  const range = span(chartKind, chartDay);
+  $("span-title").textContent = spanTitle(chartKind, range);
+  const charts = await attempt(() => ipc.call("diary_charts", range));
+  if (!charts) return;
+  $("chart-volume").innerHTML = charts.daily_volume;
+  $("chart-first").innerHTML = charts.first_letdown;
+  $("chart-letdowns").innerHTML = charts.letdowns;
+  $("chart-intervals").innerHTML = charts.intervals;
+  $("span-next").disabled = range.to >= today();
+}
+
+function readout(event) {
+  const label = event.target.closest?.("[aria-label][tabindex]")?.getAttribute("aria-label");
+  if (label) $("chart-readout").textContent = label;
+}
+
+// --- report and exports -----------------------------------------------------
+
+async function paintReport() {
+  const report = await attempt(() => ipc.call("diary_report", { to: today(), days: Number($("report-days").value) }));
+  if (report) $("report-view").innerHTML = `<div class="report">${report.body}</div>`;
+}
+
+/** Asks where to save (the system dialog asks before replacing a file), then writes. */
+async function exportTo(payload, title) {
+  const name = exportName(payload.kind, today());
+  const ext = name.split(".").pop();
+  const path = await attempt(() => ipc.saveFile(title, name, ext));
+  if (!path) return;
+  // The save dialog has already asked whether to replace an existing file
+  // (GTK's overwrite confirmation, and the Windows and macOS save panels).
+  const done = await attempt(() => ipc.call("export_diary", { export: payload, path, replace: true }).then(() => true));
+  if (done) notify(`Saved ${path.split(/[\\/]/).pop()}.`);
+}
+
+// --- the dialog ---------------------------------------------------------------
+
+function show(tab) {
+  for (const name of ["days", "week", "month", "report"]) {
+    $(`tab-${name}`).setAttribute("aria-selected", String(name === tab));
+  }
+  $("diary-days").hidden = tab !== "days";
+  $("diary-detail").hidden = true;
+  $("diary-charts").hidden = tab !== "week" && tab !== "month";
+  $("diary-report").hidden = tab !== "report";
+  document.body.dataset.diaryTab = tab;
+  if (tab === "week" || tab === "month") {
+    chartKind = tab;
+    $("diary-charts").setAttribute("aria-labelledby", `tab-${tab}`);
+    paintCharts();
+  }
+  if (tab === "report") paintReport();
+}
+
+export async function openDiary() {
+  $("diary").showModal();
+  $("diary-unit").value = unit();
+  show("days");
+  chartDay = today();
+  await Promise.all([reloadList(), loadTags()]);
+  $("tab-days").focus();
+}
+
+/** Units changed in settings: everything shown in ml/oz is drawn again. */
+export function unitChanged() {
+  if (!$("diary").open) return;
+  $("diary-unit").value = unit();
+  reloadList();
+  if (!$("diary-detail").hidden && detail) paintDetail();
+  if (!$("diary-charts").hidden) paintCharts();
+  if (!$("diary-report").hidden) paintReport();
+}
+
+export function setupDiary(hooks) {
+  ui = hooks;
+  ({ show: notify, attempt } = notice({ box: "diary-notice", text: "diary-notice-text", undo: "diary-undo" }));
+  $("footer-diary").addEventListener("click", openDiary);
+  $("diary-close").addEventListener("click", () => $("diary").close());
+  for (const name of ["days", "week", "month", "report"]) $(`tab-${name}`).addEventListener("click", () => show(name));
+  $("diary").querySelector(".tabs").addEventListener("keydown", (event) => {
+    const tabs = [...event.currentTarget.querySelectorAll("[role=tab]")];
+    const at = tabs.indexOf(document.activeElement);
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (at < 0 || !step) return;
+    event.preventDefault();
+    const to = tabs[(at + step + tabs.length) % tabs.length];
+    to.focus();
+    to.click();
+  });
+  for (const id of ["filter-from", "filter-to", "filter-tag"]) $(id).addEventListener("change", readFilter);
+  $("diary-filter").addEventListener("submit", (e) => e.preventDefault());
+  $("filter-clear").addEventListener("click", () => {
+    $("filter-from").value = "";
+    $("filter-to").value = "";
+    $("filter-tag").value = "";
+    readFilter();
+  });
+  new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && loadMore(), { root: $("diary-days") }).observe($("diary-more"));
+  $("detail-back").addEventListener("click", () => backToList(detail?.id));
+  $("detail-form").addEventListener("submit", saveDetail);
+  $("detail-delete").addEventListener("click", deleteDetail);
+  $("span-prev").addEventListener("click", () => {
+    chartDay = span(chartKind, chartDay, -1).from;
+    paintCharts();
+  });
+  $("span-next").addEventListener("click", () => {
+    chartDay = span(chartKind, chartDay, 1).from;
+    paintCharts();
+  });
+  for (const type of ["focusin", "mouseover"]) $("diary-charts").addEventListener(type, readout);
+  $("report-days").addEventListener("change", paintReport);
+  $("report-print").addEventListener("click", () => window.print());
+  $("report-save").addEventListener("click", () =>
+    exportTo({ kind: "report", to: today(), days: Number($("report-days").value) }, "Save the report"),
+  );
+  $("export-sessions").addEventListener("click", () => exportTo({ kind: "sessions", filter }, "Export sessions"));
+  $("export-marks").addEventListener("click", () => exportTo({ kind: "marks", filter }, "Export marks"));
+  $("export-bb").addEventListener("click", () => {
+    $("bb-ask").hidden = false;
+    $("bb-child").focus();
+  });
+  $("bb-save").addEventListener("click", () => {
+    const childId = Number($("bb-child").value.trim());
+    if (!Number.isInteger(childId) || childId < 1) {
+      notify("Baby Buddy's child number is a whole number, like 1. It is on the child's page in Baby Buddy.");
+      $("bb-child").focus();
+      return;
+    }
+    exportTo({ kind: "baby_buddy", filter, child_id: childId }, "Export for Baby Buddy");
+  });
+  $("diary").addEventListener("close", () => delete document.body.dataset.diaryTab);
+  $("diary-unit").addEventListener("change", () => ui.setUnit($("diary-unit").value));
+}
+
