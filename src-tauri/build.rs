@@ -43,5 +43,6 @@ fn letdown_commands() -> &'static [&'static str] {
         "diary_charts",
         "diary_report",
         "export_diary",
+        "print_report",
     ]
 }

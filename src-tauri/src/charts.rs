@@ -167,7 +167,8 @@ pub fn daily_volume(days: &[NaiveDate], points: &[Point], unit: Unit) -> String 
         }
     }
     let max = totals.iter().cloned().fold(0.0, f64::max);
-    let mut frame = Frame::new("Daily volume", days, max, |v| unit.label(v));
+    // At least 100 ml high, so an empty or near-empty span keeps distinct grid labels.
+    let mut frame = Frame::new("Daily volume", days, max.max(100.0), |v| unit.label(v));
     let width = (Frame::slot(days.len()) * 0.6).min(48.0);
     let mut stacked = vec![0.0; days.len()];
     for p in points {
@@ -202,10 +203,12 @@ fn dots(
     days: &[NaiveDate],
     points: &[Point],
     value: impl Fn(&Point) -> Option<f64>,
+    // The lowest top for the y axis, so few or no sessions keep distinct labels.
+    floor: f64,
     y_label: impl Fn(f64) -> String,
     describe: impl Fn(&Point, f64) -> String,
 ) -> String {
-    let max = points.iter().filter_map(&value).fold(0.0, f64::max);
+    let max = points.iter().filter_map(&value).fold(floor, f64::max);
     let mut frame = Frame::new(title, days, max, &y_label);
     let slot = Frame::slot(days.len());
     let mut any = false;
@@ -241,6 +244,7 @@ pub fn first_letdown(days: &[NaiveDate], points: &[Point]) -> String {
         days,
         points,
         |p| p.first_letdown_ms.map(|ms| ms as f64 / 60_000.0),
+        4.0,
         |v| format!("{v} min"),
         |p, v| format!("{}: first let-down after {}", when(p), minutes(v)),
     )
@@ -253,6 +257,7 @@ pub fn letdowns(days: &[NaiveDate], points: &[Point]) -> String {
         days,
         points,
         |p| Some(f64::from(p.letdowns)),
+        4.0,
         |v| format!("{v}"),
         |p, v| {
             format!(
@@ -271,6 +276,7 @@ pub fn intervals(days: &[NaiveDate], points: &[Point]) -> String {
         days,
         points,
         |p| p.interval_ms.map(|ms| ms as f64 / 3_600_000.0),
+        4.0,
         |v| format!("{v} h"),
         |p, v| format!("{}: {} after the session before", when(p), hours(v)),
     )
@@ -405,6 +411,11 @@ mod tests {
         assert!(gaps.contains("24 h 00 min after the session before"));
         let empty = first_letdown(&days, &[]);
         assert!(empty.contains("No sessions in these days"));
+        // Grid labels stay distinct with nothing to draw.
+        let volume = daily_volume(&days, &[], Unit::Ml);
+        for label in [">0 ml<", ">25 ml<", ">100 ml<"] {
+            assert_eq!(volume.matches(label).count(), 1, "{label} in {volume}");
+        }
     }
 
     #[test]

@@ -596,6 +596,13 @@ mod tests {
             oz.body
         );
         assert!(report(&d, to, 10, Unit::Ml, "", to).is_err());
+        let empty = report(&Diary::open_in_memory().unwrap(), to, 7, Unit::Ml, "", to).unwrap();
+        assert!(
+            empty.body.contains("<dt>Total volume</dt><dd>0 ml</dd>"),
+            "{}",
+            empty.body
+        );
+        assert!(!empty.body.contains("-0"));
     }
 
     #[test]

@@ -71,6 +71,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::diary::diary_charts,
             commands::diary::diary_report,
             commands::diary::export_diary,
+            commands::diary::print_report,
         ])
 }
 

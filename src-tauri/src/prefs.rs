@@ -29,10 +29,12 @@ pub const ML_PER_OZ: f64 = 29.573_529_562_5;
 impl Unit {
     /// An amount in this unit, rounded as shown: whole ml, oz to one decimal.
     pub fn amount(self, ml: f64) -> f64 {
-        match self {
+        let v = match self {
             Unit::Ml => ml.round(),
             Unit::Oz => (ml / ML_PER_OZ * 10.0).round() / 10.0,
-        }
+        };
+        // An empty sum is -0.0; never show "-0 ml".
+        v + 0.0
     }
 
     /// "120 ml" or "4.1 oz".

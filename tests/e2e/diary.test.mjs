@@ -226,6 +226,13 @@ test("the report for a lactation consultant shows, and saves as one self-contain
   assert.match(summary, new RegExp(`^Summary\\s*Sessions\\s*${n}\\s*Sessions per day`));
   app.screenshot("diary-report");
   await assertAccessible("report");
+  // Print opens the system's print dialog (where "Print to File" makes a PDF).
+  const main = visibleWindows();
+  await app.click("#report-print");
+  const printDialog = await waitFor("the print dialog", () => visibleWindows().find((w) => !main.includes(w)));
+  app.screenshot("diary-print");
+  pressIn(printDialog, "Escape");
+  await waitFor("the print dialog gone", () => !visibleWindows().includes(printDialog));
   const file = join(out, "report.html");
   await app.click("#report-save");
   answerSaveDialog("Save the report", file);

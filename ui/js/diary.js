@@ -365,7 +365,7 @@ export function setupDiary(hooks) {
   });
   for (const type of ["focusin", "mouseover"]) $("diary-charts").addEventListener(type, readout);
   $("report-days").addEventListener("change", paintReport);
-  $("report-print").addEventListener("click", () => window.print());
+  $("report-print").addEventListener("click", () => attempt(() => ipc.call("print_report")));
   $("report-save").addEventListener("click", () =>
     exportTo({ kind: "report", to: today(), days: Number($("report-days").value) }, "Save the report"),
   );

@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{Runtime, State, Webview};
 
 use crate::charts::{self, Charts};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::export::{self, Report};
 use crate::history::{Cursor, Detail, Edit, Filter, Page, PAGE_SIZE};
 use crate::state::AppState;
@@ -77,6 +77,15 @@ pub fn diary_report(state: State<'_, AppState>, to: NaiveDate, days: u32) -> Res
         &prefs.baby_name,
         today,
     )
+}
+
+/// Opens the system's print dialog for the window, which prints the report
+/// alone (its print stylesheet); "Print to File" there makes a PDF.
+#[tauri::command]
+pub fn print_report<R: Runtime>(webview: Webview<R>) -> Result<()> {
+    webview
+        .print()
+        .map_err(|e| Error::Export(format!("The print dialog could not be opened ({e}).")))
 }
 
 /// What to export.
