@@ -15,6 +15,7 @@ import {
   span,
   spanTitle,
   exportName,
+  editedAmounts,
 } from "../../ui/js/history.js";
 
 test("amounts: whole ml, oz to one decimal, nothing recorded is a dash", () => {
@@ -106,4 +107,20 @@ test("week and month spans, moved back and forth", () => {
   assert.equal(spanTitle("week", { from: "2026-02-23", to: "2026-03-01" }), "23 February – 1 March 2026");
   assert.equal(exportName("baby_buddy", "2026-03-08"), "letdown-baby-buddy-pumping-2026-03-08.csv");
   assert.equal(exportName("report", "2026-03-08"), "letdown-report-2026-03-08.html");
+});
+
+test("an edit keeps amounts left as shown exactly, so oz never drifts them", () => {
+  const stored = { amount_left_ml: 75, amount_right_ml: 40, amount_total_ml: 115 };
+  const shown = { left: "2.5", right: "1.4", total: "3.9" };
+  assert.deepEqual(editedAmounts(shown, stored, "oz"), stored);
+  // One side changed: it is converted, the other kept, the total summed again by Rust.
+  assert.deepEqual(editedAmounts({ ...shown, left: "3" }, stored, "oz"), {
+    amount_left_ml: 88.7,
+    amount_right_ml: 40,
+    amount_total_ml: null,
+  });
+  // A total typed anew is the parent's own.
+  assert.equal(editedAmounts({ left: "75", right: "40", total: "120" }, stored, "ml").amount_total_ml, 120);
+  assert.equal(editedAmounts({ left: "", right: "40", total: "115" }, stored, "ml").amount_left_ml, null);
+  assert.throws(() => editedAmounts({ ...shown, right: "lots" }, stored, "oz"), /numbers/);
 });

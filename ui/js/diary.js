@@ -6,6 +6,7 @@ import { notice } from "./notice.js";
 import { finishFromForm } from "./view.js";
 import {
   amountField,
+  editedAmounts,
   dayHeading,
   dayTotalText,
   exportName,
@@ -189,26 +190,19 @@ async function saveDetail(event) {
   event.preventDefault();
   let finish;
   try {
-    finish = finishFromForm({
-      left: $("edit-left").value,
-      right: $("edit-right").value,
-      // A total that only repeats the sides' sum is left for Rust to work out again.
-      total: $("edit-total").value,
-      unit: unit(),
-      comfort: $("edit-comfort").value,
-      tags: $("edit-tags").value,
-      note: $("edit-note").value,
-    });
+    const fields = { left: $("edit-left").value, right: $("edit-right").value, total: $("edit-total").value };
+    finish = {
+      ...finishFromForm({
+        unit: unit(),
+        comfort: $("edit-comfort").value,
+        tags: $("edit-tags").value,
+        note: $("edit-note").value,
+      }),
+      ...editedAmounts(fields, detail, unit()),
+    };
   } catch (error) {
     notify(error.message);
     return;
-  }
-  const typedTotal = $("edit-total").value.trim();
-  if (typedTotal === amountField(detail.amount_total_ml, unit()) && (finish.amount_left_ml !== null || finish.amount_right_ml !== null)) {
-    const sidesChanged =
-      $("edit-left").value.trim() !== amountField(detail.amount_left_ml, unit()) ||
-      $("edit-right").value.trim() !== amountField(detail.amount_right_ml, unit());
-    if (sidesChanged) finish.amount_total_ml = null;
   }
   const add = [];
   const typed = $("add-letdown").value.trim();

@@ -1,7 +1,7 @@
 // Words and numbers for the diary: pure, no DOM, so node can test them.
 // Amounts are stored in ml; the parent's one unit setting decides what shows.
 import { formatClock } from "./format.js";
-import { STEP_NAMES, SIDE_NAMES } from "./view.js";
+import { STEP_NAMES, SIDE_NAMES, finishFromForm } from "./view.js";
 
 export const ML_PER_OZ = 29.5735295625;
 
@@ -22,6 +22,25 @@ export function formatAmount(ml, unit) {
 export function amountField(ml, unit) {
   const v = amountIn(ml, unit);
   return v === null ? "" : String(v);
+}
+
+/**
+ * The amounts an edit sends (ml), from the three fields as typed. A field left
+ * as shown keeps the stored amount exactly (ml → oz → ml would drift by
+ * rounding); a total left as shown while a side changed is dropped, so Rust
+ * sums the sides again.
+ */
+export function editedAmounts(fields, stored, unit) {
+  const keys = { left: "amount_left_ml", right: "amount_right_ml", total: "amount_total_ml" };
+  const typed = finishFromForm({ ...fields, unit });
+  const out = {};
+  const same = {};
+  for (const [field, key] of Object.entries(keys)) {
+    same[field] = String(fields[field] ?? "").trim() === amountField(stored[key], unit);
+    out[key] = same[field] ? stored[key] ?? null : typed[key];
+  }
+  if (same.total && (!same.left || !same.right)) out.amount_total_ml = null;
+  return out;
 }
 
 const pad = (n) => String(n).padStart(2, "0");
