@@ -89,6 +89,10 @@ fn csv_error(e: csv::Error) -> Error {
     Error::Export(e.to_string())
 }
 
+fn csv_bytes(out: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
+    out.into_inner().map_err(|e| Error::Export(e.to_string()))
+}
+
 /// Sessions as CSV: one row each, amounts in ml, instants in UTC and local time.
 pub fn sessions_csv(diary: &Diary, filter: &Filter) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
@@ -118,7 +122,7 @@ pub fn sessions_csv(diary: &Diary, filter: &Filter) -> Result<Vec<u8>> {
         ])
         .map_err(csv_error)?;
     }
-    out.into_inner().map_err(|e| Error::Export(e.to_string()))
+    csv_bytes(out)
 }
 
 /// Let-downs and side switches as CSV, one row per mark.
@@ -126,7 +130,7 @@ pub fn marks_csv(diary: &Diary, filter: &Filter) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(MARK_COLUMNS).map_err(csv_error)?;
     for row in all_rows(diary, filter)? {
-        for mark in diary.detail(row.session.id)?.marks {
+        for mark in diary.marks_and_notes(row.session.id)?.0 {
             out.write_record([
                 row.session.id.to_string(),
                 mark.kind.to_string(),
@@ -141,7 +145,7 @@ pub fn marks_csv(diary: &Diary, filter: &Filter) -> Result<Vec<u8>> {
             .map_err(csv_error)?;
         }
     }
-    out.into_inner().map_err(|e| Error::Export(e.to_string()))
+    csv_bytes(out)
 }
 
 /// Pumping entries for Baby Buddy's admin import: local times as
@@ -182,7 +186,7 @@ pub fn baby_buddy_csv(
         ])
         .map_err(csv_error)?;
     }
-    out.into_inner().map_err(|e| Error::Export(e.to_string()))
+    csv_bytes(out)
 }
 
 /// The report: the whole file, and the part the app shows inside its window.

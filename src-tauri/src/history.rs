@@ -159,12 +159,25 @@ pub struct Point {
     pub note: Option<String>,
 }
 
-fn tags_of(text: Option<String>) -> Vec<String> {
-    let mut tags: Vec<String> = text
+/// What `list_row` reads, from `sessions s`: the session, its local day and its tags.
+fn list_columns() -> String {
+    format!(
+        "{SESSION_COLUMNS}, {LOCAL_DAY},
+         (SELECT group_concat(tag, char(31)) FROM session_tags t WHERE t.session_id = s.id)"
+    )
+}
+
+fn list_row(r: &rusqlite::Row) -> rusqlite::Result<ListRow> {
+    let tags: Option<String> = r.get(14)?;
+    let mut tags: Vec<String> = tags
         .map(|t| t.split('\u{1f}').map(str::to_string).collect())
         .unwrap_or_default();
     tags.sort();
-    tags
+    Ok(ListRow {
+        session: session_row(r)?,
+        day: r.get(13)?,
+        tags,
+    })
 }
 
 const MAX_MARK_EDITS: usize = 200;
@@ -182,21 +195,14 @@ impl Diary {
         );
         let (after_ms, after_id) = after.map_or((i64::MAX, i64::MAX), |c| (c.started_ms, c.id));
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {SESSION_COLUMNS}, {LOCAL_DAY},
-                    (SELECT group_concat(tag, char(31)) FROM session_tags t WHERE t.session_id = s.id)
-             FROM sessions s
+            "SELECT {} FROM sessions s
              WHERE {where_} AND (s.started_ms < ?4 OR (s.started_ms = ?4 AND s.id < ?5))
              ORDER BY s.started_ms DESC, s.id DESC
-             LIMIT ?6"
+             LIMIT ?6",
+            list_columns()
         ))?;
         let rows: Vec<ListRow> = stmt
-            .query_map(params![from, to, tag, after_ms, after_id, limit], |r| {
-                Ok(ListRow {
-                    session: session_row(r)?,
-                    day: r.get(13)?,
-                    tags: tags_of(r.get(14)?),
-                })
-            })?
+            .query_map(params![from, to, tag, after_ms, after_id, limit], list_row)?
             .collect::<rusqlite::Result<_>>()?;
         let next = (rows.len() == limit as usize).then(|| {
             let last = &rows[rows.len() - 1].session;
@@ -256,18 +262,11 @@ impl Diary {
             .conn()
             .query_row(
                 &format!(
-                    "SELECT {SESSION_COLUMNS}, {LOCAL_DAY},
-                            (SELECT group_concat(tag, char(31)) FROM session_tags t WHERE t.session_id = s.id)
-                     FROM sessions s WHERE s.id = ?1 AND s.status = 'finished'"
+                    "SELECT {} FROM sessions s WHERE s.id = ?1 AND s.status = 'finished'",
+                    list_columns()
                 ),
                 [id],
-                |r| {
-                    Ok(ListRow {
-                        session: session_row(r)?,
-                        day: r.get(13)?,
-                        tags: tags_of(r.get(14)?),
-                    })
-                },
+                list_row,
             )
             .optional()?
             .ok_or(Error::NotFound("That session"))?;
@@ -295,7 +294,7 @@ impl Diary {
         })
     }
 
-    fn marks_and_notes(&self, id: i64) -> Result<(Vec<MarkRow>, Vec<String>)> {
+    pub(crate) fn marks_and_notes(&self, id: i64) -> Result<(Vec<MarkRow>, Vec<String>)> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT seq, data_json, at_ms, offset_min, active_ms FROM events
              WHERE session_id = ?1 AND kind IN ('let_down', 'side', 'note')
