@@ -186,6 +186,14 @@ fn map_open_error(e: rusqlite::Error) -> Error {
     }
 }
 
+/// Brings the schema up to date.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    migrations().to_latest(conn).map_err(|e| match e {
+        rusqlite_migration::Error::RusqliteError { err, .. } => map_open_error(err),
+        other => Error::Migration(other.to_string()),
+    })
+}
+
 impl Diary {
     /// Opens (creating if needed) the diary file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Diary> {
@@ -215,13 +223,30 @@ impl Diary {
         if version > schema_version() as i64 {
             return Err(Error::DiaryTooNew);
         }
-        migrations().to_latest(&mut conn).map_err(|e| match e {
-            rusqlite_migration::Error::RusqliteError { err, .. } => map_open_error(err),
-            other => Error::Migration(other.to_string()),
-        })?;
+        migrate(&mut conn)?;
         let diary = Diary { conn };
         diary.seed_presets()?;
         Ok(diary)
+    }
+
+    /// A new, empty diary file with the current schema and nothing in it (not
+    /// even the preset routines), for the salvage of a damaged one to fill.
+    pub(crate) fn create_schema(path: &Path) -> Result<Connection> {
+        let mut conn = Connection::open(path).map_err(map_open_error)?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            .map_err(map_open_error)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&mut conn)?;
+        Ok(conn)
+    }
+
+    /// How many sessions are finished (not open, not set aside).
+    pub fn count_finished_sessions(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM sessions WHERE status = 'finished'",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     fn seed_presets(&self) -> Result<()> {

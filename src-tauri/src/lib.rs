@@ -12,6 +12,7 @@ pub mod export;
 pub mod history;
 pub mod media;
 pub mod prefs;
+pub mod recovery;
 pub mod routine;
 #[doc(hidden)]
 pub mod seed;
@@ -40,6 +41,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::ui_ready,
             commands::session::get_state,
             commands::session::list_routines,
             commands::session::save_routine,

@@ -10,11 +10,11 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::audio::Audio;
-use crate::diary::Diary;
 use crate::engine::{Engine, StepFinished, SystemClock};
 use crate::error::{Error, Result};
 use crate::media::MediaDir;
 use crate::prefs::Prefs;
+use crate::recovery::{self, Recovered};
 use crate::routine::StepKind;
 
 pub const SESSION_CHANGED: &str = "session://changed";
@@ -100,6 +100,9 @@ pub struct AppState {
     sounding: Mutex<bool>,
     /// Why the diary could not be opened at start-up, in the parent's words.
     diary_error: Option<(&'static str, String)>,
+    /// What the parent is told when the window opens: a diary that could not
+    /// be opened, or one that was repaired.
+    pub startup_notice: Option<String>,
     pub audio: Audio,
     media: Option<MediaDir>,
     wake: Mutex<Sender<()>>,
@@ -108,9 +111,15 @@ pub struct AppState {
 impl AppState {
     /// Opens the diary in the app-data folder and starts the timer thread.
     pub fn start<R: Runtime>(app: &AppHandle<R>) -> AppState {
-        let engine = open_engine(app);
+        let (engine, recovered) = match open_engine(app) {
+            Ok((engine, recovered)) => (Ok(engine), recovered),
+            Err(e) => (Err(e), None),
+        };
         let diary_error = engine.as_ref().err().map(|e| (e.kind(), e.to_string()));
-        if let Some((_, message)) = &diary_error {
+        let startup_notice = recovered
+            .map(|r| r.message())
+            .or_else(|| diary_error.as_ref().map(|(_, m)| m.clone()));
+        if let Some(message) = &startup_notice {
             eprintln!("Letdown: {message}");
         }
         let (wake, wake_rx) = mpsc::channel::<()>();
@@ -160,6 +169,7 @@ impl AppState {
             discreet: AtomicBool::new(false),
             sounding: Mutex::new(false),
             diary_error,
+            startup_notice,
             audio,
             media,
             wake: Mutex::new(wake),
@@ -312,14 +322,17 @@ pub fn media_dir<R: Runtime>(app: &AppHandle<R>) -> Option<MediaDir> {
         .map(|dir| MediaDir::new(dir.join("media")))
 }
 
-fn open_engine<R: Runtime>(app: &AppHandle<R>) -> Result<Engine<SystemClock>> {
+/// Opens the diary (a damaged one is kept aside and rebuilt from what can be
+/// read) and the engine on it.
+fn open_engine<R: Runtime>(app: &AppHandle<R>) -> Result<(Engine<SystemClock>, Option<Recovered>)> {
     let dir = app
         .path()
         .app_data_dir()
         .map_err(|e| Error::DataDir(e.to_string()))?;
     std::fs::create_dir_all(&dir).map_err(|e| Error::DataDir(e.to_string()))?;
-    let diary = Diary::open(&dir.join(DIARY_FILE))?;
-    Engine::open(diary, SystemClock::default())
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+    let (diary, recovered) = recovery::open(&dir.join(DIARY_FILE), &stamp)?;
+    Ok((Engine::open(diary, SystemClock::default())?, recovered))
 }
 
 /// What the desktop notification says when a step ends.

@@ -195,6 +195,12 @@ function onKey(event) {
     openDiary();
     return;
   }
+  // Space starts the chosen routine, unless it is pressing another button.
+  if (key === " " && mode === "idle" && !event.target.closest?.("button, a, summary")) {
+    event.preventDefault();
+    $("start").click();
+    return;
+  }
   if (mode === "idle" || !$("finish").hidden) return;
   const actions = {
     " ": togglePause,
@@ -212,10 +218,15 @@ function onKey(event) {
 }
 
 /** Shows one photo (by id), or Letdown's own calm picture. */
+let photoDecoded = Promise.resolve();
 function displayPhoto(id) {
   const photo = document.querySelector(".photo");
   if (id) {
-    photo.style.backgroundImage = `url("${ipc.mediaUrl("photo", id)}")`;
+    const url = ipc.mediaUrl("photo", id);
+    const image = new Image();
+    image.src = url;
+    photoDecoded = image.decode().catch(() => {});
+    photo.style.backgroundImage = `url("${url}")`;
     photo.dataset.photo = id;
   } else {
     photo.style.backgroundImage = "";
@@ -537,6 +548,8 @@ async function start() {
     $("about").textContent = aboutLine(info);
     $("about").title = `Your diary and photos are kept in ${info.data_dir}`;
   }
+  // A diary that was repaired or could not be opened: said once, and left up.
+  const startupNotice = info?.notice;
   applyPrefs(await attempt(() => ipc.call("get_prefs")));
   $("theme").value = prefs?.theme ?? "dim";
   showBreathing(Boolean(prefs?.breathing));
@@ -548,7 +561,11 @@ async function start() {
   // A finish sheet left unsaved when the window closed is offered again.
   if (state?.session && (await attempt(() => ipc.call("get_draft")))) openFinish();
   if (prefs && !prefs.welcome_done && !state?.session) $("welcome").showModal();
+  if (startupNotice) showNotice(startupNotice, { forMs: 10 * 60_000 });
   document.body.dataset.ready = "true";
+  // Start-up ends when the photo is on screen (decoded, then two frames).
+  await photoDecoded;
+  requestAnimationFrame(() => requestAnimationFrame(() => ipc.call("ui_ready").catch(() => {})));
 }
 
 start();
