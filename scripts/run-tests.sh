@@ -14,6 +14,9 @@ cargo fmt --all --check
 say "Lints (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+# Each test records the faults it tried; docs/FAULTS.md is made from them.
+rm -rf target/faults
+
 source tests/harness/env.sh
 trap harness_stop EXIT
 harness_start
@@ -28,6 +31,15 @@ export LETDOWN_BIN="$ROOT/target/debug/letdown"
 say "End-to-end tests on the real app (screenshots in target/e2e-screens/)"
 # One file at a time: each test launches the app on the shared virtual screen.
 for suite in tests/e2e/*.test.mjs; do
-  node --test "$suite"
+  case "$suite" in
+    # No network at all: a new network namespace with only loopback up.
+    */offline.test.mjs) unshare --net sh -c 'ip link set lo up && exec node --test "$0"' "$suite" ;;
+    *) node --test "$suite" ;;
+  esac
 done
+say "Release packages (.deb, .rpm), then the .deb installed and started"
+"$ROOT/scripts/package.sh"
+tests/package/installed-deb.sh "$(ls target/release/bundle/deb/*.deb)" "$(ls target/release/bundle/rpm/*.rpm)"
+say "The fault table (docs/FAULTS.md) from what the tests tried"
+node scripts/fault-table.mjs
 say "All tests passed"

@@ -34,6 +34,8 @@ fn letdown_commands() -> &'static [&'static str] {
         "keep_draft",
         "get_draft",
         "set_discreet",
+        "list_backups",
+        "restore_backup",
         "remove_photo",
         "diary_page",
         "diary_tags",

@@ -172,6 +172,23 @@ pub struct OpenSession {
     pub events: Vec<Event>,
 }
 
+/// The folder of the diary opened last, for [`disk_is_full`].
+static DIARY_DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// Whether the diary's disk has no room left, found by trying to write a
+/// small file beside it (which is then removed).
+pub(crate) fn disk_is_full() -> bool {
+    let Some(dir) = DIARY_DIR.get() else {
+        return false;
+    };
+    let probe = tempfile::tempfile_in(dir).and_then(|mut f| {
+        use std::io::Write;
+        f.write_all(&[0u8; 64 * 1024])?;
+        f.sync_all()
+    });
+    matches!(probe, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
+}
+
 fn map_open_error(e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
@@ -182,7 +199,7 @@ fn map_open_error(e: rusqlite::Error) -> Error {
         }
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::DiaryBusy,
         Some(ErrorCode::DiskFull) => Error::DiskFull,
-        _ => Error::Db(e),
+        _ => Error::from(e),
     }
 }
 
@@ -197,6 +214,9 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 impl Diary {
     /// Opens (creating if needed) the diary file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Diary> {
+        if let Some(dir) = path.parent() {
+            let _ = DIARY_DIR.set(dir.to_path_buf());
+        }
         Self::setup(Connection::open(path).map_err(map_open_error)?)
     }
 
@@ -247,6 +267,13 @@ impl Diary {
             [],
             |r| r.get(0),
         )?)
+    }
+
+    /// Brings a diary whose content was just replaced (a restored backup) up
+    /// to this version's schema, with the preset routines if it has none.
+    pub(crate) fn upgrade(&mut self) -> Result<()> {
+        migrate(&mut self.conn)?;
+        self.seed_presets()
     }
 
     fn seed_presets(&self) -> Result<()> {

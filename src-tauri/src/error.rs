@@ -13,6 +13,8 @@ pub enum Error {
     DiaryTooNew,
     #[error("Letdown cannot write to your diary ({0}). Check that the folder is not read-only.")]
     DiaryUnavailable(String),
+    #[error("Letdown is already open in another window, which keeps your diary. Please use that window; this one has changed nothing.")]
+    AlreadyOpen,
     #[error("Your diary is busy in another program. Please close other copies of Letdown and try again.")]
     DiaryBusy,
     #[error("The disk is full, so Letdown could not save that. Free some space and try again; nothing saved before was lost.")]
@@ -20,7 +22,7 @@ pub enum Error {
     #[error("Letdown could not update your diary's format ({0}). It has not been changed.")]
     Migration(String),
     #[error("Something went wrong saving to your diary ({0}). What you saved before is safe.")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
     /// Something typed or sent does not make sense; the message says what.
     #[error("{0}")]
     Invalid(String),
@@ -51,6 +53,21 @@ pub enum Error {
     Startup { kind: &'static str, message: String },
 }
 
+impl From<rusqlite::Error> for Error {
+    /// A full disk is said as such. SQLite reports it as `SQLITE_FULL`, or,
+    /// when it is the shared-memory index that cannot grow, as a plain I/O
+    /// error: then the diary's folder is asked whether it has room.
+    fn from(e: rusqlite::Error) -> Error {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
+            Some(rusqlite::ErrorCode::SystemIoFailure) if crate::diary::disk_is_full() => {
+                Error::DiskFull
+            }
+            _ => Error::Db(e),
+        }
+    }
+}
+
 impl Error {
     /// A stable, machine-readable name the UI can switch on.
     pub fn kind(&self) -> &'static str {
@@ -60,6 +77,7 @@ impl Error {
             Error::DiaryTooNew => "diary_too_new",
             Error::DiaryUnavailable(_) => "diary_unavailable",
             Error::DiaryBusy => "diary_busy",
+            Error::AlreadyOpen => "already_open",
             Error::DiskFull => "disk_full",
             Error::Migration(_) => "migration",
             Error::Db(_) => "diary",

@@ -2,6 +2,7 @@
 //! Domain logic lives in its own modules and knows nothing of Tauri.
 
 pub mod audio;
+pub mod backup;
 pub mod charts;
 pub mod clip;
 mod commands;
@@ -63,6 +64,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::prefs::keep_draft,
             commands::prefs::get_draft,
             commands::prefs::set_discreet,
+            commands::prefs::list_backups,
+            commands::prefs::restore_backup,
             commands::media::remove_photo,
             commands::diary::diary_page,
             commands::diary::diary_tags,
@@ -83,7 +86,21 @@ pub fn context<R: Runtime>() -> Context<R> {
 }
 
 pub fn run() {
-    if let Err(e) = build_app(Builder::default()).run(context()) {
+    // First, so a second launch hands over before anything else starts: the
+    // running window comes to the front and the new process exits. Not in
+    // `build_app`: tests build many apps in one process, and a taken name
+    // makes the plugin exit the process. (The diary's own lock, in
+    // `state::open_engine`, still keeps a second writer out where there is
+    // no session bus.)
+    let builder =
+        Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }));
+    if let Err(e) = build_app(builder).run(context()) {
         eprintln!("Letdown could not start: {e}");
         std::process::exit(1);
     }

@@ -99,10 +99,13 @@ pub struct AppState {
     /// Whether the loop was last asked to play, so it is only told of changes.
     sounding: Mutex<bool>,
     /// Why the diary could not be opened at start-up, in the parent's words.
-    diary_error: Option<(&'static str, String)>,
-    /// What the parent is told when the window opens: a diary that could not
-    /// be opened, or one that was repaired.
-    pub startup_notice: Option<String>,
+    diary_error: Mutex<Option<(&'static str, String)>>,
+    /// The app-data folder, to try the diary again after a full disk.
+    data_dir: Option<std::path::PathBuf>,
+    /// A damaged diary that was kept aside and repaired, said when the window opens.
+    startup_notice: Option<String>,
+    /// The data folder's lock, held for as long as the app runs.
+    data_lock: Mutex<Option<std::fs::File>>,
     pub audio: Audio,
     media: Option<MediaDir>,
     wake: Mutex<Sender<()>>,
@@ -111,15 +114,24 @@ pub struct AppState {
 impl AppState {
     /// Opens the diary in the app-data folder and starts the timer thread.
     pub fn start<R: Runtime>(app: &AppHandle<R>) -> AppState {
-        let (engine, recovered) = match open_engine(app) {
-            Ok((engine, recovered)) => (Ok(engine), recovered),
-            Err(e) => (Err(e), None),
+        let data_dir = app.path().app_data_dir().ok();
+        let opened = data_dir
+            .as_deref()
+            .ok_or_else(|| Error::DataDir("no data folder".into()))
+            .and_then(open_engine);
+        let (engine, recovered, lock) = match opened {
+            Ok((engine, recovered, lock)) => (Ok(engine), recovered, lock),
+            Err(e) => (Err(e), None, None),
         };
-        let diary_error = engine.as_ref().err().map(|e| (e.kind(), e.to_string()));
-        let startup_notice = recovered
-            .map(|r| r.message())
-            .or_else(|| diary_error.as_ref().map(|(_, m)| m.clone()));
-        if let Some(message) = &startup_notice {
+        let diary_error = engine.as_ref().err().map(unopened);
+        if engine.is_ok() {
+            start_backups(app);
+        }
+        let startup_notice = recovered.map(|r| r.message());
+        if let Some(message) = startup_notice
+            .as_ref()
+            .or(diary_error.as_ref().map(|(_, m)| m))
+        {
             eprintln!("Letdown: {message}");
         }
         let (wake, wake_rx) = mpsc::channel::<()>();
@@ -168,8 +180,10 @@ impl AppState {
             prefs: Mutex::new(other_prefs),
             discreet: AtomicBool::new(false),
             sounding: Mutex::new(false),
-            diary_error,
+            diary_error: Mutex::new(diary_error),
+            data_dir,
             startup_notice,
+            data_lock: Mutex::new(lock),
             audio,
             media,
             wake: Mutex::new(wake),
@@ -183,15 +197,33 @@ impl AppState {
             .ok_or_else(|| Error::DataDir("no media folder".into()))
     }
 
-    /// The engine, or the reason it is not there.
+    /// The engine, or the reason it is not there. A diary that could not be
+    /// opened because the disk was full or the file busy is tried again, so
+    /// "free some space and try again" works without restarting.
     pub fn lock(&self) -> Result<EngineGuard<'_>> {
-        let guard = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.engine.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
-            let (kind, message) = self
-                .diary_error
-                .clone()
-                .unwrap_or(("diary_unavailable", "The diary is not open.".into()));
-            return Err(Error::Startup { kind, message });
+            let mut error = self.diary_error.lock().unwrap_or_else(|p| p.into_inner());
+            let retry = matches!(error.as_ref(), Some(("disk_full" | "diary_busy", _)));
+            match self.data_dir.as_deref().filter(|_| retry).map(open_engine) {
+                Some(Ok((engine, _, lock))) => {
+                    *self.sound.lock().unwrap_or_else(|p| p.into_inner()) =
+                        SoundPrefs::load(&engine);
+                    *self.prefs.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Prefs::load(engine.diary());
+                    *self.data_lock.lock().unwrap_or_else(|p| p.into_inner()) = lock;
+                    *guard = Some(engine);
+                    *error = None;
+                }
+                Some(Err(e)) => *error = Some(unopened(&e)),
+                None => {}
+            }
+            if guard.is_none() {
+                let (kind, message) = error
+                    .clone()
+                    .unwrap_or(("diary_unavailable", "The diary is not open.".into()));
+                return Err(Error::Startup { kind, message });
+            }
         }
         Ok(EngineGuard(guard))
     }
@@ -221,6 +253,28 @@ impl AppState {
 
     pub fn prefs(&self) -> Prefs {
         self.prefs.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// What the parent must know as the window opens: why the diary cannot be
+    /// opened (tried again first), or that a damaged one was repaired.
+    pub fn notice(&self) -> Option<String> {
+        match self.lock() {
+            Err(e) => Some(e.to_string()),
+            Ok(_) => self.startup_notice.clone(),
+        }
+    }
+
+    /// Reads the parent's choices from the diary again (after a restore).
+    pub fn reload_prefs(&self) {
+        let Ok(engine) = self.lock() else {
+            return;
+        };
+        let sound = SoundPrefs::load(&engine);
+        let prefs = Prefs::load(engine.diary());
+        drop(engine);
+        *self.sound.lock().unwrap_or_else(|p| p.into_inner()) = sound;
+        *self.prefs.lock().unwrap_or_else(|p| p.into_inner()) = prefs;
+        self.audio.set_volume(sound.volume);
     }
 
     /// Checks, saves and adopts a change to the parent's choices.
@@ -314,6 +368,40 @@ impl std::ops::DerefMut for EngineGuard<'_> {
     }
 }
 
+/// The diary file inside the app-data folder.
+pub fn diary_path<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf> {
+    app.path()
+        .app_data_dir()
+        .map(|d| d.join(DIARY_FILE))
+        .map_err(|e| Error::DataDir(e.to_string()))
+}
+
+/// The daily copies of the diary, in `backups/` inside the app-data folder.
+pub fn backups_dir<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf> {
+    app.path()
+        .app_data_dir()
+        .map(|d| d.join("backups"))
+        .map_err(|e| Error::DataDir(e.to_string()))
+}
+
+/// Makes the day's copy of the diary now and then every hour (the app may
+/// stay open past midnight), on its own thread with its own read-only
+/// connection: the app goes on writing meanwhile.
+fn start_backups<R: Runtime>(app: &AppHandle<R>) {
+    let (Ok(diary), Ok(dir)) = (diary_path(app), backups_dir(app)) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("letdown-backup".into())
+        .spawn(move || loop {
+            let today = chrono::Local::now().date_naive();
+            if let Err(e) = crate::backup::daily(&diary, &dir, today) {
+                eprintln!("Letdown: no backup today: {e}");
+            }
+            std::thread::sleep(Duration::from_secs(3600));
+        });
+}
+
 /// The media folder inside the app-data folder.
 pub fn media_dir<R: Runtime>(app: &AppHandle<R>) -> Option<MediaDir> {
     app.path()
@@ -323,16 +411,62 @@ pub fn media_dir<R: Runtime>(app: &AppHandle<R>) -> Option<MediaDir> {
 }
 
 /// Opens the diary (a damaged one is kept aside and rebuilt from what can be
-/// read) and the engine on it.
-fn open_engine<R: Runtime>(app: &AppHandle<R>) -> Result<(Engine<SystemClock>, Option<Recovered>)> {
-    let dir = app
-        .path()
-        .app_data_dir()
-        .map_err(|e| Error::DataDir(e.to_string()))?;
-    std::fs::create_dir_all(&dir).map_err(|e| Error::DataDir(e.to_string()))?;
+/// read) and the engine on it, holding the data folder's lock.
+/// Why the diary could not be opened, as the window says it.
+fn unopened(e: &Error) -> (&'static str, String) {
+    let message = match e {
+        Error::DiskFull => "The disk is full, so Letdown cannot open your diary. Free some space, then press Try again; nothing in it was lost.".to_string(),
+        e => e.to_string(),
+    };
+    (e.kind(), message)
+}
+
+type Opened = (
+    Engine<SystemClock>,
+    Option<Recovered>,
+    Option<std::fs::File>,
+);
+
+fn open_engine(dir: &std::path::Path) -> Result<Opened> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::DataDir(e.to_string()))?;
+    let lock = lock_data_dir(dir)?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
     let (diary, recovered) = recovery::open(&dir.join(DIARY_FILE), &stamp)?;
-    Ok((Engine::open(diary, SystemClock::default())?, recovered))
+    Ok((
+        Engine::open(diary, SystemClock::default())?,
+        recovered,
+        lock,
+    ))
+}
+
+/// Only one process ever writes the diary: an exclusive lock on a file in
+/// the data folder, held while the app runs and released by the system when
+/// it ends, even by a crash.
+/// A folder nothing can write to needs no lock (the diary says why it cannot
+/// be written).
+fn lock_data_dir(dir: &std::path::Path) -> Result<Option<std::fs::File>> {
+    let opened = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("letdown.lock"));
+    let file = match opened {
+        Ok(file) => file,
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+            ) =>
+        {
+            return Ok(None)
+        }
+        Err(e) => return Err(Error::DataDir(e.to_string())),
+    };
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::AlreadyOpen),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::DataDir(e.to_string())),
+    }
 }
 
 /// What the desktop notification says when a step ends.

@@ -5,6 +5,8 @@
 //! Mounting needs root, so this is `#[ignore]`d in a plain `cargo test`;
 //! `scripts/run-tests.sh` (and CI, which runs as root) includes it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -62,6 +64,12 @@ fn a_full_disk_is_said_plainly_and_the_old_file_is_kept() {
         std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
         1
     );
+    common::record_fault(
+        "Full disk (export)",
+        1,
+        &text,
+        "the file already there, unchanged; nothing half-written",
+    );
 }
 
 #[test]
@@ -78,4 +86,5 @@ fn a_read_only_folder_is_said_plainly() {
         text.contains("not allowed to save in that folder"),
         "{text}"
     );
+    common::record_fault("Read-only folder (export)", 1, &text, "nothing written");
 }

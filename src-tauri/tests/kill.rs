@@ -3,6 +3,8 @@
 //! again. After every kill the file must hold every intent it acknowledged,
 //! and an unfinished session must come back, paused, with all its marks.
 
+mod common;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -111,4 +113,10 @@ fn every_acknowledged_intent_survives_a_kill() {
         }
     }
     assert!(total_acks >= KILLS, "the writer acknowledged intents");
+    common::record_fault(
+        "SIGKILL of a diary writer mid-write",
+        KILLS,
+        "(no window: the engine alone) the unfinished session comes back paused",
+        &format!("all {total_acks} acknowledged intents, every finished session"),
+    );
 }

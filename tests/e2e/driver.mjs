@@ -2,7 +2,7 @@
 // binary through tauri-driver (which starts WebKitWebDriver, which starts the
 // app) under the harness's Xvfb, with its own data folders, and drives it.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +10,15 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const SCREENS = join(ROOT, "target/e2e-screens");
-const BIN = process.env.LETDOWN_BIN ?? join(ROOT, "target/debug/letdown");
+export const BIN = process.env.LETDOWN_BIN ?? join(ROOT, "target/debug/letdown");
+
+/** Records one fault or bad input a test tried, with what the parent saw and
+ * what was kept, for the fault table (scripts/fault-table.mjs → docs/FAULTS.md). */
+export function recordFault({ fault, tries, sees, kept }) {
+  const dir = join(ROOT, "target/faults");
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(join(dir, "e2e.jsonl"), `${JSON.stringify({ fault, tries, sees, kept })}\n`);
+}
 
 /** Polls `probe` until it returns a truthy value, or fails after `timeoutMs`. */
 export async function waitFor(what, probe, { timeoutMs = 15_000, everyMs = 100 } = {}) {

@@ -46,10 +46,25 @@ harness_start() {
     sleep 0.1; waited=$((waited + 1))
   done
   pactl set-default-sink "$LETDOWN_TEST_SINK"
-  echo "Test harness: display $DISPLAY, sound server $PULSE_SERVER (sink $LETDOWN_TEST_SINK)"
+
+  # A private session bus, as a desktop has: the single-instance plugin
+  # finds the running Letdown through it.
+  export DBUS_SESSION_BUS_ADDRESS="unix:path=$HARNESS_DIR/bus"
+  dbus-daemon --session --nofork --nopidfile --address="$DBUS_SESSION_BUS_ADDRESS" \
+    >"$HARNESS_DIR/dbus.log" 2>&1 &
+  HARNESS_DBUS_PID=$!
+  waited=0
+  until [ -S "$HARNESS_DIR/bus" ]; do
+    if ! kill -0 "$HARNESS_DBUS_PID" 2>/dev/null || [ $waited -ge 100 ]; then
+      echo "dbus-daemon did not start:" >&2; cat "$HARNESS_DIR/dbus.log" >&2; return 1
+    fi
+    sleep 0.1; waited=$((waited + 1))
+  done
+  echo "Test harness: display $DISPLAY, sound server $PULSE_SERVER (sink $LETDOWN_TEST_SINK), session bus $DBUS_SESSION_BUS_ADDRESS"
 }
 
 harness_stop() {
+  [ -n "${HARNESS_DBUS_PID:-}" ] && kill "$HARNESS_DBUS_PID" 2>/dev/null
   [ -n "${HARNESS_PULSE_PID:-}" ] && kill "$HARNESS_PULSE_PID" 2>/dev/null
   [ -n "${HARNESS_XVFB_PID:-}" ] && kill "$HARNESS_XVFB_PID" 2>/dev/null
   wait 2>/dev/null

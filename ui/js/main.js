@@ -14,7 +14,14 @@ let redraw = null;
 let prefs = null;
 let photoState = { photos: [], active: null };
 
-const { show: showNotice, attempt } = notice({ box: "notice", text: "notice-text", undo: "undo" });
+// A diary that could not be opened for a reason that may pass (a full disk,
+// another program holding it) gets "Try again", which starts the window afresh.
+const { show: showNotice, attempt } = notice({
+  box: "notice",
+  text: "notice-text",
+  undo: "undo",
+  retry: { kinds: ["disk_full", "diary_busy"], action: () => location.reload() },
+});
 
 function setSnapshot(next) {
   snapshot = next;
@@ -458,6 +465,56 @@ async function loadRoutines() {
 
 function openSettings() {
   $("settings").showModal();
+  renderBackups();
+}
+
+const backupDay = (date) => new Date(`${date}T12:00:00`).toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
+
+let restoreName = null;
+async function renderBackups() {
+  $("restore-confirm").hidden = true;
+  const backups = (await attempt(() => ipc.call("list_backups"))) ?? [];
+  const list = $("backup-list");
+  list.replaceChildren(
+    ...backups.map((b) => {
+      const li = document.createElement("li");
+      const label = document.createElement("span");
+      const sessions = b.sessions === null ? "cannot be read" : b.sessions === 1 ? "1 session" : `${b.sessions} sessions`;
+      label.textContent = `${backupDay(b.date)} · ${sessions}`;
+      const restore = document.createElement("button");
+      restore.type = "button";
+      restore.textContent = "Restore…";
+      restore.dataset.backup = b.name;
+      restore.disabled = b.sessions === null;
+      restore.setAttribute("aria-label", `Restore the diary as it was on ${backupDay(b.date)}`);
+      restore.addEventListener("click", () => {
+        restoreName = b.name;
+        $("restore-question").textContent = `Put your diary back as it was on ${backupDay(b.date)}? The diary you have now is kept aside first.`;
+        $("restore-confirm").hidden = false;
+        $("restore-no").focus();
+      });
+      li.append(label, restore);
+      return li;
+    }),
+  );
+  if (!backups.length) {
+    const li = document.createElement("li");
+    li.textContent = "No copies yet: the first is made today.";
+    list.append(li);
+  }
+}
+
+async function restoreBackup() {
+  const said = await attempt(() => ipc.call("restore_backup", { name: restoreName }));
+  $("restore-confirm").hidden = true;
+  if (!said) return;
+  $("settings").close();
+  // Everything shown comes from the diary: read it all again.
+  applyPrefs(await attempt(() => ipc.call("get_prefs")));
+  await loadRoutines();
+  showPhoto(await attempt(() => ipc.call("list_photos")));
+  showSound(await attempt(() => ipc.call("get_sound")));
+  showNotice(said, { forMs: 30_000 });
 }
 
 async function choosePhoto() {
@@ -509,6 +566,11 @@ async function start() {
   $("discreet").addEventListener("click", toggleDiscreet);
   $("discreet-off").addEventListener("click", toggleDiscreet);
   $("footer-settings").addEventListener("click", openSettings);
+  $("restore-yes").addEventListener("click", restoreBackup);
+  $("restore-no").addEventListener("click", () => {
+    $("restore-confirm").hidden = true;
+    $(`backup-list`).querySelector(`[data-backup="${restoreName}"]`)?.focus();
+  });
   setupDiary({ unit: () => prefs?.unit ?? "ml", setUnit: (unit) => changePrefs({ unit }) });
   $("nudge-close").addEventListener("click", () => {
     changePrefs({ drink_nudge: false });
@@ -548,8 +610,7 @@ async function start() {
     $("about").textContent = aboutLine(info);
     $("about").title = `Your diary and photos are kept in ${info.data_dir}`;
   }
-  // A diary that was repaired or could not be opened: said once, and left up.
-  const startupNotice = info?.notice;
+
   applyPrefs(await attempt(() => ipc.call("get_prefs")));
   $("theme").value = prefs?.theme ?? "dim";
   showBreathing(Boolean(prefs?.breathing));
@@ -561,7 +622,14 @@ async function start() {
   // A finish sheet left unsaved when the window closed is offered again.
   if (state?.session && (await attempt(() => ipc.call("get_draft")))) openFinish();
   if (prefs && !prefs.welcome_done && !state?.session) $("welcome").showModal();
-  if (startupNotice) showNotice(startupNotice, { forMs: 10 * 60_000 });
+  // A diary that was repaired or cannot be opened (asked after get_state,
+  // which tries a busy or full diary again): said once, and left up. With no
+  // diary open, "Try again" starts the window afresh.
+  const startupNotice = (await attempt(() => ipc.appInfo()))?.notice;
+  if (startupNotice) {
+    const retry = state ? null : () => location.reload();
+    showNotice(startupNotice, { forMs: 10 * 60_000, undo: retry, label: "Try again" });
+  }
   document.body.dataset.ready = "true";
   // Start-up ends when the photo is on screen (decoded, then two frames).
   await photoDecoded;

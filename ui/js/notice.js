@@ -1,8 +1,9 @@
 // A calm, passing message with an optional Undo, for the main window and
 // for the diary (a modal dialog makes everything behind it inert, so it has
-// its own). `ids` names the box, its text and its Undo button.
+// its own). `ids` names the box, its text and its button; `retry` gives
+// errors of the kinds it names a "Try again" button running its action.
 
-export function notice({ box, text, undo }) {
+export function notice({ box, text, undo, retry = null }) {
   const $ = (id) => document.getElementById(id);
   let timer = null;
   let undoAction = null;
@@ -10,10 +11,12 @@ export function notice({ box, text, undo }) {
     $(box).hidden = true;
     undoAction?.();
   });
-  /** Shows `message`; `undo` (a function) puts an Undo button beside it. */
-  const show = (message, { undo: action = null, forMs = 8000 } = {}) => {
+  /** Shows `message`; `undo` (a function) puts a button beside it, named
+   * `label` ("Undo" unless told). */
+  const show = (message, { undo: action = null, label = "Undo", forMs = 8000 } = {}) => {
     $(text).textContent = message;
     undoAction = action;
+    $(undo).textContent = label;
     $(undo).hidden = !action;
     $(box).hidden = false;
     clearTimeout(timer);
@@ -24,7 +27,8 @@ export function notice({ box, text, undo }) {
     try {
       return await work();
     } catch (error) {
-      show(error.message ?? String(error));
+      if (retry?.kinds.includes(error.kind)) show(error.message, { undo: retry.action, label: "Try again", forMs: 10 * 60_000 });
+      else show(error.message ?? String(error));
       return undefined;
     }
   };

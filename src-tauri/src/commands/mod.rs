@@ -29,7 +29,7 @@ pub struct AppInfo {
 pub fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo> {
     let notice = app
         .try_state::<crate::state::AppState>()
-        .and_then(|s| s.startup_notice.clone());
+        .and_then(|s| s.notice());
     let data_dir = app
         .path()
         .app_data_dir()

@@ -2,6 +2,7 @@
 
 use tauri::{AppHandle, Runtime, State};
 
+use crate::backup::{self, BackupInfo};
 use crate::error::{Error, Result};
 use crate::prefs::{Draft, Prefs, PrefsChange};
 use crate::state::AppState;
@@ -38,4 +39,43 @@ pub fn get_draft(state: State<'_, AppState>) -> Result<Option<Draft>> {
 #[tauri::command]
 pub fn set_discreet<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, on: bool) {
     state.set_discreet(&app, on);
+}
+
+/// The daily copies of the diary, newest first.
+#[tauri::command]
+pub fn list_backups<R: Runtime>(app: AppHandle<R>) -> Result<Vec<BackupInfo>> {
+    backup::list(&crate::state::backups_dir(&app)?)
+}
+
+/// Puts a daily copy back in place of the diary, keeping the current diary
+/// aside first. Not while a session is in progress.
+#[tauri::command]
+pub fn restore_backup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<String> {
+    if name.len() > 64 {
+        return Err(Error::Invalid(
+            "That is not one of Letdown's backups.".into(),
+        ));
+    }
+    let dir = crate::state::backups_dir(&app)?;
+    let diary_path = crate::state::diary_path(&app)?;
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+    let kept = {
+        let mut engine = state.lock()?;
+        if engine.session_id().is_some() {
+            return Err(Error::SessionInProgress);
+        }
+        backup::restore(engine.diary_mut(), &diary_path, &dir, &name, &stamp)?
+    };
+    state.reload_prefs();
+    let kept = kept
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(format!(
+        "Your diary is back as it was on that day. The diary you had until now is kept as “{kept}” in Letdown's data folder."
+    ))
 }

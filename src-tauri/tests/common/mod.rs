@@ -225,3 +225,18 @@ pub fn with_orientation(jpeg: &[u8], orientation: u8) -> Vec<u8> {
     out.extend(&jpeg[2..]);
     out
 }
+
+/// Records one fault or bad input a test tried, with what the parent sees and
+/// what was kept, for the fault table (scripts/fault-table.mjs → docs/FAULTS.md).
+pub fn record_fault(fault: &str, tries: u64, sees: &str, kept: &str) {
+    use std::io::Write;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/faults");
+    std::fs::create_dir_all(&dir).unwrap();
+    let line = serde_json::json!({ "fault": fault, "tries": tries, "sees": sees, "kept": kept });
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("rust.jsonl"))
+        .unwrap();
+    writeln!(file, "{line}").unwrap();
+}

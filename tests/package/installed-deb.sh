@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The .deb as a parent's computer gets it: installed with apt (which pulls in
+# its dependencies), its desktop entry and icons in place, and the installed
+# /usr/bin/letdown started under the harness's virtual screen until its window
+# shows. Removes the package afterwards. Needs the harness (DISPLAY) and root.
+# Usage (from scripts/run-tests.sh): tests/package/installed-deb.sh DEB RPM
+set -euo pipefail
+deb=${1:?the .deb}
+rpm=${2:?the .rpm}
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok - $*"; }
+: "${DISPLAY:?run through scripts/run-tests.sh (needs the harness)}"
+
+# What the package says about itself.
+[ "$(dpkg-deb -f "$deb" Package)" = "letdown" ] || fail "package name: $(dpkg-deb -f "$deb" Package)"
+dpkg-deb -f "$deb" Depends | grep -q libasound2 || fail "Depends lacks libasound2: $(dpkg-deb -f "$deb" Depends)"
+dpkg-deb -f "$deb" Description | grep -qi "calm pumping companion" || fail "description: $(dpkg-deb -f "$deb" Description)"
+pass ".deb control: name, description, libasound2 dependency"
+rpm -qp --queryformat '%{NAME} %{SUMMARY}\n' "$rpm" 2>/dev/null | grep -q "^letdown .*calm pumping companion" \
+  || fail "rpm header: $(rpm -qp --queryformat '%{NAME} %{SUMMARY}' "$rpm" 2>&1)"
+rpm -qp --requires "$rpm" 2>/dev/null | grep -q alsa-lib || fail "rpm does not require alsa-lib"
+rpm -qlp "$rpm" 2>/dev/null | grep -q '^/usr/bin/letdown$' || fail "rpm lacks /usr/bin/letdown"
+pass ".rpm header: name, summary, alsa-lib, /usr/bin/letdown"
+
+dpkg -r letdown >/dev/null 2>&1 || true
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
+trap 'dpkg -r letdown >/dev/null 2>&1 || true; rm -rf "$home"' EXIT
+home=$(mktemp -d)
+desktop=/usr/share/applications/Letdown.desktop
+[ -f "$desktop" ] || fail "no desktop entry: $(dpkg -L letdown | grep desktop)"
+grep -qx 'Name=Letdown' "$desktop" || fail "desktop Name: $(cat "$desktop")"
+grep -qx 'Exec=letdown' "$desktop" || fail "desktop Exec: $(cat "$desktop")"
+grep -qx 'Icon=letdown' "$desktop" || fail "desktop Icon: $(cat "$desktop")"
+grep -q '^Categories=.*MedicalSoftware' "$desktop" || fail "desktop Categories: $(cat "$desktop")"
+grep -q '^Comment=A calm pumping companion' "$desktop" || fail "desktop Comment: $(cat "$desktop")"
+for size in 32x32 128x128 256x256@2; do
+  [ -f "/usr/share/icons/hicolor/$size/apps/letdown.png" ] || fail "icon $size missing: $(dpkg -L letdown | grep icons)"
+done
+pass "installed: desktop entry (name, exec, icon, categories, comment) and icons"
+
+XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" /usr/bin/letdown >"$home/app.log" 2>&1 &
+app=$!
+window=$(timeout 30 xdotool search --sync --onlyvisible --name '^Letdown$' | head -1) \
+  || fail "no Letdown window within 30 s: $(cat "$home/app.log")"
+# Wait for the calm screen to be painted: the picture stops being one flat
+# colour (the window's background) once the page, photo and text are drawn.
+mkdir -p target/e2e-screens
+shot=target/e2e-screens/installed-deb.png
+painted=""
+for _ in $(seq 1 150); do
+  import -window root "$shot"
+  spread=$(convert "$shot" -format '%[fx:standard_deviation]' info:)
+  if awk -v s="$spread" 'BEGIN { exit !(s > 0.05) }'; then painted=$spread; break; fi
+  sleep 0.2
+done
+[ -n "$painted" ] || fail "the window never showed more than a flat colour: $(cat "$home/app.log")"
+[ -s "$home/data/app.letdown.desktop/diary.sqlite3" ] || fail "the installed app made no diary"
+kill "$app"; wait "$app" 2>/dev/null || true
+pass "the installed /usr/bin/letdown opened its window ($window); screenshot target/e2e-screens/installed-deb.png"
