@@ -27,6 +27,7 @@ impl StepKind {
 /// One planned step. A pump step may be open-ended: `planned_ms` is then its
 /// target, a soft chime marks it, and pumping goes on until the parent moves on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Step {
     pub kind: StepKind,
     pub planned_ms: u64,
@@ -53,6 +54,7 @@ impl Step {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Routine {
     /// Row id in the diary; 0 for a routine not saved yet.
     #[serde(default)]

@@ -4,7 +4,7 @@
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::{WebviewUrl, WebviewWindowBuilder};
+use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
 
 fn request(cmd: &str, url: &str) -> InvokeRequest {
     InvokeRequest {
@@ -86,5 +86,123 @@ fn a_command_the_capability_does_not_grant_is_refused() {
     assert!(
         refusal.to_string().contains("not allowed"),
         "unexpected refusal: {refusal}"
+    );
+}
+
+fn call(
+    window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    let mut req = request(cmd, LOCAL);
+    req.body = InvokeBody::Json(body);
+    get_ipc_response(window, req)
+        .map(|r| r.deserialize::<serde_json::Value>().unwrap())
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn wrong_types_and_unknown_fields_get_a_clear_error_and_change_nothing() {
+    let mut app = app();
+    // One turn of the (mock) event loop runs the app's setup: its state is managed.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    // The setup made the configured main window.
+    let main = app.get_webview_window("main").expect("the main window");
+    let prefs_before = call(&main, "get_prefs", serde_json::json!({})).unwrap();
+    for (cmd, body, arg) in [
+        (
+            "set_prefs",
+            serde_json::json!({ "change": { "theme": 5 } }),
+            "change",
+        ),
+        (
+            "set_prefs",
+            serde_json::json!({ "change": { "colour": "red" } }),
+            "change",
+        ),
+        (
+            "set_prefs",
+            serde_json::json!({ "change": { "rotate_minutes": -1 } }),
+            "change",
+        ),
+        ("set_prefs", serde_json::json!({}), "change"),
+        (
+            "start_session",
+            serde_json::json!({ "routineId": "one" }),
+            "routineId",
+        ),
+        (
+            "session_intent",
+            serde_json::json!({ "intent": { "kind": "explode" } }),
+            "intent",
+        ),
+        (
+            "session_intent",
+            serde_json::json!({ "intent": { "kind": "side", "side": "middle" } }),
+            "intent",
+        ),
+        (
+            "set_sound",
+            serde_json::json!({ "change": { "volume": 1000 } }),
+            "change",
+        ),
+        (
+            "diary_page",
+            serde_json::json!({ "filter": { "from": "yesterday" } }),
+            "filter",
+        ),
+        (
+            "diary_charts",
+            serde_json::json!({ "from": "2026-01-01", "to": [] }),
+            "to",
+        ),
+        ("restore_backup", serde_json::json!({ "name": 7 }), "name"),
+        (
+            "save_routine",
+            serde_json::json!({ "routine": { "id": 0, "name": "x", "steps": [], "sneaky": true } }),
+            "routine",
+        ),
+    ] {
+        let refusal =
+            call(&main, cmd, body.clone()).expect_err(&format!("{cmd} {body} is refused"));
+        assert!(
+            refusal.contains(&format!("invalid args `{arg}` for command `{cmd}`")),
+            "{cmd} {body}: {refusal}"
+        );
+    }
+    // Values of the right type but out of range get the app's own plain words.
+    let refusal = call(
+        &main,
+        "set_sound",
+        serde_json::json!({ "change": { "volume": 101 } }),
+    )
+    .unwrap_err();
+    assert!(refusal.contains("Volume goes from 0 to 100"), "{refusal}");
+    let refusal = call(
+        &main,
+        "restore_backup",
+        serde_json::json!({ "name": "../diary.sqlite3" }),
+    )
+    .unwrap_err();
+    assert!(
+        refusal.contains("not one of Letdown's backups"),
+        "{refusal}"
+    );
+    let refusal = call(
+        &main,
+        "import_photo",
+        serde_json::json!({ "path": "relative/photo.jpg" }),
+    )
+    .unwrap_err();
+    assert!(refusal.contains("Please choose a photo file"), "{refusal}");
+    // Nothing changed, and the app still answers.
+    assert_eq!(
+        call(&main, "get_prefs", serde_json::json!({})).unwrap(),
+        prefs_before
+    );
+    assert_eq!(
+        call(&main, "app_info", serde_json::json!({})).unwrap()["name"],
+        "Letdown"
     );
 }
