@@ -14,7 +14,9 @@ ensure_node
 if [ ! -x "$ROOT/packaging/node_modules/.bin/tauri" ]; then
   command -v npm >/dev/null || ensure_packages npm
   say "Installing the pinned Tauri bundler (@tauri-apps/cli) into packaging/node_modules"
-  npm ci --silent --no-audit --no-fund --prefix "$ROOT/packaging"
+  # (install, not ci: npm 11 leaves the other platforms' optional binaries
+  # out of the lock file and then refuses it in ci; the version is pinned.)
+  npm install --silent --no-audit --no-fund --prefix "$ROOT/packaging"
 fi
 say "Building release packages (.deb, .rpm) with tauri $("$ROOT/packaging/node_modules/.bin/tauri" --version | cut -d' ' -f2)"
 # From src-tauri/: the bundler looks for tauri.conf.json below the current

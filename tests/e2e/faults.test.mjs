@@ -54,7 +54,7 @@ async function damaged(name, bytes, { sessionsAtLeast = 0 } = {}) {
     assert.ok(sessions >= sessionsAtLeast, `${sessions} sessions kept`);
     if (sessionsAtLeast) assert.match(said, new RegExp(`the ${sessions} sessions it could read`));
     await aSessionStarts(app);
-    app.screenshot(`fault-${name}`);
+    app.screenshot(`fault-${name.replaceAll(" ", "-")}`);
     recordFault({ fault: `Diary: ${name}`, tries: 1, sees: said, kept: `the original, unchanged, as ${aside[0].replace(/\d{8}-\d{6}/, "<date>-<time>")}; ${sessions} readable sessions in the repaired diary` });
   } finally {
     await app.close();

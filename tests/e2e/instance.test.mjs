@@ -84,6 +84,7 @@ test("without a session bus, a second copy cannot write the diary and says why",
     const said = await waitFor("the second copy's notice", async () => (await second.execute("return document.getElementById('notice').hidden ? '' : document.getElementById('notice-text').textContent")) || null);
     assert.match(said, /Letdown is already open in another window, which keeps your diary\. Please use that window; this one has changed nothing\./);
     second.screenshot("second-copy");
+    assert.equal(await second.execute("return document.getElementById('undo').hidden"), true, "no Try again: waiting would not help");
     const refused = await second.invoke("start_session", { routineId: 1 });
     assert.equal(refused.error?.kind, "already_open");
     const intent = await second.invoke("session_intent", { intent: { kind: "let_down" } });

@@ -16,11 +16,12 @@ let photoState = { photos: [], active: null };
 
 // A diary that could not be opened for a reason that may pass (a full disk,
 // another program holding it) gets "Try again", which starts the window afresh.
+const RETRY_KINDS = ["disk_full", "diary_busy"];
 const { show: showNotice, attempt } = notice({
   box: "notice",
   text: "notice-text",
   undo: "undo",
-  retry: { kinds: ["disk_full", "diary_busy"], action: () => location.reload() },
+  retry: { kinds: RETRY_KINDS, action: () => location.reload() },
 });
 
 function setSnapshot(next) {
@@ -617,7 +618,11 @@ async function start() {
   await loadRoutines();
   showPhoto(await attempt(() => ipc.call("list_photos")));
   showSound(await attempt(() => ipc.call("get_sound")));
-  const state = await attempt(() => ipc.call("get_state"));
+  let stateError = null;
+  const state = await ipc.call("get_state").catch((error) => {
+    stateError = error;
+    return undefined;
+  });
   setSnapshot(state ?? null);
   // A finish sheet left unsaved when the window closed is offered again.
   if (state?.session && (await attempt(() => ipc.call("get_draft")))) openFinish();
@@ -627,7 +632,7 @@ async function start() {
   // diary open, "Try again" starts the window afresh.
   const startupNotice = (await attempt(() => ipc.appInfo()))?.notice;
   if (startupNotice) {
-    const retry = state ? null : () => location.reload();
+    const retry = RETRY_KINDS.includes(stateError?.kind) ? () => location.reload() : null;
     showNotice(startupNotice, { forMs: 10 * 60_000, undo: retry, label: "Try again" });
   }
   document.body.dataset.ready = "true";
