@@ -23,7 +23,7 @@ rpm -qlp "$rpm" 2>/dev/null | grep -q '^/usr/bin/letdown$' || fail "rpm lacks /u
 pass ".rpm header: name, summary, alsa-lib, /usr/bin/letdown"
 
 dpkg -r letdown >/dev/null 2>&1 || true
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$(realpath "$deb")" >/dev/null
 trap 'dpkg -r letdown >/dev/null 2>&1 || true; rm -rf "$home"' EXIT
 home=$(mktemp -d)
 desktop=/usr/share/applications/Letdown.desktop
@@ -31,7 +31,7 @@ desktop=/usr/share/applications/Letdown.desktop
 grep -qx 'Name=Letdown' "$desktop" || fail "desktop Name: $(cat "$desktop")"
 grep -qx 'Exec=letdown' "$desktop" || fail "desktop Exec: $(cat "$desktop")"
 grep -qx 'Icon=letdown' "$desktop" || fail "desktop Icon: $(cat "$desktop")"
-grep -q '^Categories=.*MedicalSoftware' "$desktop" || fail "desktop Categories: $(cat "$desktop")"
+grep -qx 'Categories=Utility;' "$desktop" && grep -q '^Keywords=.*breast pump' "$desktop" || fail "desktop Categories: $(cat "$desktop")"
 grep -q '^Comment=A calm pumping companion' "$desktop" || fail "desktop Comment: $(cat "$desktop")"
 for size in 32x32 128x128 256x256@2; do
   [ -f "/usr/share/icons/hicolor/$size/apps/letdown.png" ] || fail "icon $size missing: $(dpkg -L letdown | grep icons)"
@@ -48,7 +48,7 @@ mkdir -p target/e2e-screens
 shot=target/e2e-screens/installed-deb.png
 painted=""
 for _ in $(seq 1 150); do
-  import -window root "$shot"
+  import -window "$window" "$shot"
   spread=$(convert "$shot" -format '%[fx:standard_deviation]' info:)
   if awk -v s="$spread" 'BEGIN { exit !(s > 0.05) }'; then painted=$spread; break; fi
   sleep 0.2
