@@ -233,10 +233,14 @@ pub fn record_fault(fault: &str, tries: u64, sees: &str, kept: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/faults");
     std::fs::create_dir_all(&dir).unwrap();
     let line = serde_json::json!({ "fault": fault, "tries": tries, "sees": sees, "kept": kept });
+    // One write of the whole line (tests run on parallel threads; an
+    // appending write of a short line is not interleaved with another).
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(dir.join("rust.jsonl"))
         .unwrap();
-    writeln!(file, "{line}").unwrap();
+    file.write_all(format!("{line}\n").as_bytes()).unwrap();
 }
