@@ -40,7 +40,7 @@ fn date_of(name: &str) -> Option<NaiveDate> {
 }
 
 fn io(e: std::io::Error) -> Error {
-    if e.raw_os_error() == Some(28) {
+    if e.kind() == std::io::ErrorKind::StorageFull {
         Error::DiskFull
     } else {
         Error::DataDir(e.to_string())

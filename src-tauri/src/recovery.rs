@@ -232,6 +232,14 @@ mod tests {
         path
     }
 
+    /// Folds the write-ahead log into the file, so the file alone is the diary.
+    fn fold_log(path: &Path) {
+        Connection::open(path)
+            .unwrap()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+    }
+
     fn stamp() -> &'static str {
         "20261121-093000"
     }
@@ -292,12 +300,8 @@ mod tests {
     fn a_truncated_diary_keeps_every_session_that_can_be_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = diary_with(dir.path(), 3000);
-        // Fold the log into the file, then cut the file short, as a failed
-        // copy onto a USB stick leaves it.
-        Connection::open(&path)
-            .unwrap()
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-            .unwrap();
+        // Cut the file short, as a failed copy onto a USB stick leaves it.
+        fold_log(&path);
         let whole = std::fs::read(&path).unwrap();
         let cut = &whole[..whole.len() * 2 / 3];
         std::fs::write(&path, cut).unwrap();
@@ -327,10 +331,7 @@ mod tests {
     fn a_damaged_page_in_the_middle_loses_only_that_page() {
         let dir = tempfile::tempdir().unwrap();
         let path = diary_with(dir.path(), 3000);
-        Connection::open(&path)
-            .unwrap()
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-            .unwrap();
+        fold_log(&path);
         let mut bytes = std::fs::read(&path).unwrap();
         // Scribble over a few pages in the middle of the file.
         let middle = bytes.len() / 2 / 4096 * 4096;

@@ -81,17 +81,14 @@ const CLIPS: &[&str] = &[
     "voice-note.opus",
 ];
 
+/// Files under `dir`, in every subfolder.
 fn files_in(dir: &Path) -> usize {
-    walk(dir)
-}
-
-fn walk(dir: &Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |entries| {
         entries
             .filter_map(|e| e.ok())
             .map(|e| {
                 if e.path().is_dir() {
-                    walk(&e.path())
+                    files_in(&e.path())
                 } else {
                     1
                 }

@@ -181,6 +181,17 @@ class App {
     return descendants(this.driver.pid);
   }
 
+  /** The id of the `letdown` process itself, or undefined once it is gone. */
+  letdownPid() {
+    return this.processes().find((p) => {
+      try {
+        return readFileSync(`/proc/${p}/comm`, "utf8").trim() === "letdown";
+      } catch {
+        return false;
+      }
+    });
+  }
+
   /** Ends the app; `keepData` leaves its data folder for a relaunch. Whatever
    * WebDriver does not close is killed, so nothing outlives the test. */
   async close({ keepData = false } = {}) {

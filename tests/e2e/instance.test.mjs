@@ -6,21 +6,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, launch, query, recordFault, waitFor } from "./driver.mjs";
 
 const xdotool = (...args) => execFileSync("xdotool", args, { encoding: "utf8", timeout: 10_000 }).trim();
-
-function letdownPid(app) {
-  return app.processes().find((p) => {
-    try {
-      return readFileSync(`/proc/${p}/comm`, "utf8").trim() === "letdown";
-    } catch {
-      return false;
-    }
-  });
-}
 
 /** The process owning the X window that has the keyboard focus. */
 function focusedPid() {
@@ -35,7 +24,7 @@ test("a second launch brings the running window to the front and exits", async (
   const app = await launch();
   const other = spawn("xmessage", ["-geometry", "400x100+0+0", "Another program, in front"], { stdio: "ignore" });
   try {
-    const pid = letdownPid(app);
+    const pid = app.letdownPid();
     // Another program takes the focus, as a mail client would.
     const otherWindow = await waitFor("the other window", () => {
       try {
@@ -60,7 +49,7 @@ test("a second launch brings the running window to the front and exits", async (
     });
     assert.equal(code, 0, "the second copy exits quietly");
     await waitFor("Letdown's window to have the focus", () => focusedPid() === pid);
-    assert.equal(letdownPid(app), pid, "the first Letdown runs on");
+    assert.equal(app.letdownPid(), pid, "the first Letdown runs on");
     recordFault({
       fault: "Second launch while running",
       tries: 1,

@@ -4,22 +4,9 @@
 // had, and resuming must carry on from there. 20 rounds in one run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { launch, query, recordFault, waitFor } from "./driver.mjs";
 
 const ROUNDS = Number(process.env.KILL_ROUNDS ?? 20);
-
-function letdownPid(app) {
-  const pid = app.processes().find((p) => {
-    try {
-      return readFileSync(`/proc/${p}/comm`, "utf8").trim() === "letdown";
-    } catch {
-      return false;
-    }
-  });
-  assert.ok(pid, "the letdown process is running");
-  return pid;
-}
 
 const session = async (app) => (await app.invoke("get_state")).session;
 
@@ -40,7 +27,9 @@ test(`killed ${ROUNDS} times mid-session, it offers to resume with every mark an
         return s.letdowns === before.letdowns + 1 && s.marks.length === before.marks.length + 1 + (round % 3 === 0 ? 1 : 0) ? s : null;
       });
       const killedAt = Date.now();
-      process.kill(letdownPid(app), "SIGKILL");
+      const pid = app.letdownPid();
+      assert.ok(pid, "the letdown process is running");
+      process.kill(pid, "SIGKILL");
       await app.close({ keepData: true });
 
       app = await launch({ home });

@@ -3,29 +3,15 @@
 // recording looping as in a real session. A benchmark, not a test: run it
 // with scripts/bench-idle-cpu.sh (release build, under the test harness).
 import { readFileSync } from "node:fs";
-import { descendants, launch, waitFor } from "../e2e/driver.mjs";
+import { launch, waitFor } from "../e2e/driver.mjs";
+import { cpuTicks, TICKS, tree } from "./proc.mjs";
 
 const SECONDS = Number(process.env.IDLE_SECONDS ?? 30);
-const TICKS = 100; // USER_HZ on Linux
 
 /** The app process and everything it started (WebKit's web and network processes). */
 function appTree(app) {
   const letdown = app.processes().find((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "letdown");
-  return [letdown, ...descendants(letdown)];
-}
-
-function cpuTicks(pids) {
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      // Fields after the command name; utime and stime are the 12th and 13th.
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      total += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  return total;
+  return tree(letdown);
 }
 
 async function measure(app, label) {

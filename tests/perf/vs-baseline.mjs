@@ -15,16 +15,15 @@
 // A benchmark, not a test: run it with scripts/bench-vs-baseline.sh.
 // RUNS, SESSION_SECONDS and IDLE_SECONDS shorten it for a quick look.
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { descendants } from "../e2e/driver.mjs";
+import { cpuTicks, pssMiB, TICKS, tree } from "./proc.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const SESSION_SECONDS = Number(process.env.SESSION_SECONDS ?? 60);
 const IDLE_SECONDS = Number(process.env.IDLE_SECONDS ?? 30);
 const SETTLE_MS = 5000;
-const TICKS = 100; // USER_HZ on Linux
 
 const apps = {
   letdown: { bin: process.env.LETDOWN_BIN, data: process.env.LETDOWN_PERF_DATA, identifier: "app.letdown.desktop" },
@@ -32,37 +31,6 @@ const apps = {
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function tree(pid) {
-  return [pid, ...descendants(pid)];
-}
-
-/** Proportional set size of each process, summed, in MiB. */
-function pssMiB(pids) {
-  let kib = 0;
-  for (const pid of pids) {
-    try {
-      const line = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").split("\n").find((l) => l.startsWith("Pss:"));
-      kib += Number(line.split(/\s+/)[1]);
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  return kib / 1024;
-}
-
-function cpuTicks(pids) {
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      total += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // a process that ended meanwhile
-    }
-  }
-  return total;
-}
 
 function openSessions(dataHome) {
   const diary = join(dataHome, apps.letdown.identifier, "diary.sqlite3");

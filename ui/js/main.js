@@ -606,12 +606,6 @@ async function start() {
   await ipc.listen("session://changed", (next) => setSnapshot(next));
   await ipc.listen("audio://status", (status) => sound && showSound({ ...sound, status }));
 
-  const info = await attempt(() => ipc.appInfo());
-  if (info) {
-    $("about").textContent = aboutLine(info);
-    $("about").title = `Your diary and photos are kept in ${info.data_dir}`;
-  }
-
   applyPrefs(await attempt(() => ipc.call("get_prefs")));
   $("theme").value = prefs?.theme ?? "dim";
   showBreathing(Boolean(prefs?.breathing));
@@ -627,10 +621,15 @@ async function start() {
   // A finish sheet left unsaved when the window closed is offered again.
   if (state?.session && (await attempt(() => ipc.call("get_draft")))) openFinish();
   if (prefs && !prefs.welcome_done && !state?.session) $("welcome").showModal();
-  // A diary that was repaired or cannot be opened (asked after get_state,
-  // which tries a busy or full diary again): said once, and left up. With no
-  // diary open, "Try again" starts the window afresh.
-  const startupNotice = (await attempt(() => ipc.appInfo()))?.notice;
+  // Asked after get_state, which tries a busy or full diary again, so its
+  // notice is current: a diary that was repaired or cannot be opened is said
+  // once and left up; with no diary open, "Try again" starts the window afresh.
+  const info = await attempt(() => ipc.appInfo());
+  if (info) {
+    $("about").textContent = aboutLine(info);
+    $("about").title = `Your diary and photos are kept in ${info.data_dir}`;
+  }
+  const startupNotice = info?.notice;
   if (startupNotice) {
     const retry = RETRY_KINDS.includes(stateError?.kind) ? () => location.reload() : null;
     showNotice(startupNotice, { forMs: 10 * 60_000, undo: retry, label: "Try again" });
