@@ -172,6 +172,8 @@ test("week and month charts: pictures first, the number on focus", async () => {
     const title = await app.text("#span-title");
     return /^\w+ \d{4}$/.test(title);
   });
+  assert.equal(await app.execute("return document.querySelector('#tab-month').getAttribute('aria-selected')"), "true");
+  assert.doesNotMatch(await app.text("#chart-readout"), /\d ml/, "the week's number is not left under the month's charts");
   const dots = await app.execute("return document.querySelectorAll('#chart-first circle').length");
   assert.ok(dots > 20, `a month of sessions has many first let-downs (${dots})`);
   app.screenshot("diary-month");

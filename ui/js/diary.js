@@ -250,6 +250,8 @@ async function undoDelete() {
 async function paintCharts() {
   const range = span(chartKind, chartDay);
   $("span-title").textContent = spanTitle(chartKind, range);
+  // A number read from the charts before is not on the ones coming.
+  $("chart-readout").textContent = READOUT_HINT;
   const charts = await attempt(() => ipc.call("diary_charts", range));
   if (!charts) return;
   $("chart-volume").innerHTML = charts.daily_volume;
@@ -258,6 +260,8 @@ async function paintCharts() {
   $("chart-intervals").innerHTML = charts.intervals;
   $("span-next").disabled = range.to >= today();
 }
+
+const READOUT_HINT = "Hover over or move to a bar or dot to read its number.";
 
 function readout(event) {
   const label = event.target.closest?.("[aria-label][tabindex]")?.getAttribute("aria-label");
