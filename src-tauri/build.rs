@@ -12,6 +12,7 @@ fn main() {
 fn letdown_commands() -> &'static [&'static str] {
     &[
         "app_info",
+        "startup",
         "ui_ready",
         "get_state",
         "list_routines",

@@ -42,6 +42,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::startup,
             commands::ui_ready,
             commands::session::get_state,
             commands::session::list_routines,

@@ -18,9 +18,32 @@ pub const MAX_PHOTO_BYTES: u64 = 60 * 1024 * 1024;
 pub const MAX_SIDE: u32 = 20_000;
 /// The most memory decoding one photo may take.
 pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
-/// The long edge of the copy shown on screen, and of the thumbnail.
+/// The long edge of each copy kept of a photo: a large one for big or dense
+/// screens, a window-sized one (a laptop's window, a 3:4 portrait photo
+/// included; a third of the large one's memory once decoded), and a thumbnail.
 pub const SCREEN_EDGE: u32 = 2560;
+pub const WINDOW_EDGE: u32 = 1440;
 pub const THUMB_EDGE: u32 = 320;
+
+/// The copies kept of each photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoCopy {
+    Screen,
+    Window,
+    Thumb,
+}
+
+impl PhotoCopy {
+    pub const ALL: [PhotoCopy; 3] = [PhotoCopy::Screen, PhotoCopy::Window, PhotoCopy::Thumb];
+
+    fn suffix(self) -> &'static str {
+        match self {
+            PhotoCopy::Screen => "",
+            PhotoCopy::Window => "-window",
+            PhotoCopy::Thumb => "-thumb",
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Photo {
@@ -30,7 +53,7 @@ pub struct Photo {
     pub original_name: String,
 }
 
-/// The media folder: `photos/<id>.jpg` and `photos/<id>-thumb.jpg`.
+/// The media folder: `photos/<id>.jpg`, `photos/<id>-window.jpg` and `photos/<id>-thumb.jpg`.
 pub struct MediaDir {
     root: PathBuf,
 }
@@ -44,14 +67,11 @@ impl MediaDir {
         &self.root
     }
 
-    pub fn photo_path(&self, id: &str, thumb: bool) -> Option<PathBuf> {
+    pub fn photo_path(&self, id: &str, copy: PhotoCopy) -> Option<PathBuf> {
         valid_id(id).then(|| {
-            let name = if thumb {
-                format!("{id}-thumb.jpg")
-            } else {
-                format!("{id}.jpg")
-            };
-            self.root.join("photos").join(name)
+            self.root
+                .join("photos")
+                .join(format!("{id}{}.jpg", copy.suffix()))
         })
     }
 
@@ -67,23 +87,28 @@ impl MediaDir {
         drop(image);
         let dir = self.root.join("photos");
         std::fs::create_dir_all(&dir).map_err(|e| Error::MediaWrite(e.to_string()))?;
-        let (Some(screen_path), Some(thumb_path)) =
-            (self.photo_path(id, false), self.photo_path(id, true))
+        let [Some(screen_path), Some(window_path), Some(thumb_path)] =
+            PhotoCopy::ALL.map(|copy| self.photo_path(id, copy))
         else {
             return Err(Error::Invalid("That photo name is not valid.".into()));
         };
-        // The thumbnail is made on a second thread while the screen copy is encoded.
-        let (screen_written, thumb_written) = std::thread::scope(|scope| {
-            let thumb = scope.spawn(|| write_jpeg(&fit(&screen, THUMB_EDGE)?, &thumb_path));
-            let screen_written = write_jpeg(&screen, &screen_path);
-            let thumb_written = thumb.join().unwrap_or_else(|_| {
-                Err(Error::MediaWrite("the thumbnail could not be made".into()))
+        // The smaller copies are made on a second thread while the large one is encoded.
+        let (screen_written, smaller_written) = std::thread::scope(|scope| {
+            let smaller = scope.spawn(|| {
+                let window = fit(&screen, WINDOW_EDGE)?;
+                write_jpeg(&window, &window_path)?;
+                write_jpeg(&fit(&window, THUMB_EDGE)?, &thumb_path)
             });
-            (screen_written, thumb_written)
+            let screen_written = write_jpeg(&screen, &screen_path);
+            let smaller_written = smaller.join().unwrap_or_else(|_| {
+                Err(Error::MediaWrite(
+                    "the smaller copies could not be made".into(),
+                ))
+            });
+            (screen_written, smaller_written)
         });
-        if let Err(e) = screen_written.and(thumb_written) {
-            let _ = std::fs::remove_file(&screen_path);
-            let _ = std::fs::remove_file(&thumb_path);
+        if let Err(e) = screen_written.and(smaller_written) {
+            self.remove_photo(id);
             return Err(e);
         }
         Ok(Photo {
@@ -95,8 +120,8 @@ impl MediaDir {
     }
 
     pub fn remove_photo(&self, id: &str) {
-        for thumb in [false, true] {
-            if let Some(path) = self.photo_path(id, thumb) {
+        for copy in PhotoCopy::ALL {
+            if let Some(path) = self.photo_path(id, copy) {
                 let _ = std::fs::remove_file(path);
             }
         }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use common::Fixtures;
 
-use letdown::media::{MediaDir, MAX_PHOTO_BYTES};
+use letdown::media::{MediaDir, PhotoCopy, MAX_PHOTO_BYTES};
 use letdown::Error;
 
 fn media() -> (tempfile::TempDir, MediaDir) {
@@ -34,7 +34,10 @@ fn good_photos_are_copied_upright_and_scaled() {
         (200, 300),
         "EXIF orientation honoured"
     );
-    assert_eq!(dims(&media.photo_path("a1", false).unwrap()), (200, 300));
+    assert_eq!(
+        dims(&media.photo_path("a1", PhotoCopy::Screen).unwrap()),
+        (200, 300)
+    );
     assert_eq!(photo.original_name, "sideways.jpg");
 
     let large = media.import_photo(&f.path("large.jpg"), "a2").unwrap();
@@ -43,7 +46,20 @@ fn good_photos_are_copied_upright_and_scaled() {
         (2560, 1920),
         "scaled for the screen"
     );
-    assert_eq!(dims(&media.photo_path("a2", true).unwrap()), (320, 240));
+    assert_eq!(
+        dims(&media.photo_path("a2", PhotoCopy::Window).unwrap()),
+        (1440, 1080),
+        "a copy sized for a laptop's window"
+    );
+    assert_eq!(
+        dims(&media.photo_path("a2", PhotoCopy::Thumb).unwrap()),
+        (320, 240)
+    );
+    // A photo smaller than the window copy is kept at its own size in it.
+    assert_eq!(
+        dims(&media.photo_path("a1", PhotoCopy::Window).unwrap()),
+        (200, 300)
+    );
 
     for (name, id) in [
         ("plain.png", "b1"),
@@ -52,7 +68,7 @@ fn good_photos_are_copied_upright_and_scaled() {
     ] {
         let p = media.import_photo(&f.path(name), id).unwrap();
         assert!(
-            p.width > 0 && media.photo_path(id, false).unwrap().exists(),
+            p.width > 0 && media.photo_path(id, PhotoCopy::Screen).unwrap().exists(),
             "{name}"
         );
     }
@@ -71,7 +87,7 @@ fn bad_files_get_plain_messages_and_change_nothing() {
     let f = Fixtures::make();
     let (_d, media) = media();
     media.import_photo(&f.path("plain.png"), "0001").unwrap();
-    let before = std::fs::read(media.photo_path("0001", false).unwrap()).unwrap();
+    let before = std::fs::read(media.photo_path("0001", PhotoCopy::Screen).unwrap()).unwrap();
 
     let cases: Vec<(PathBuf, &str)> = vec![
         (f.path("not-a-photo.jpg"), "is not a photo Letdown can read"),
@@ -89,10 +105,14 @@ fn bad_files_get_plain_messages_and_change_nothing() {
         );
     }
     assert_eq!(
-        std::fs::read(media.photo_path("0001", false).unwrap()).unwrap(),
+        std::fs::read(media.photo_path("0001", PhotoCopy::Screen).unwrap()).unwrap(),
         before
     );
-    assert!(media.photo_path("ffff", false).unwrap().exists().eq(&false));
+    assert!(media
+        .photo_path("ffff", PhotoCopy::Screen)
+        .unwrap()
+        .exists()
+        .eq(&false));
 }
 
 /// A PNG that declares 100,000 × 100,000 pixels in a few dozen bytes.
@@ -231,7 +251,7 @@ fn all_eight_exif_orientations_land_the_marked_corner_where_it_belongs() {
             size,
             "orientation {orientation}"
         );
-        let shown = image::open(media.photo_path(&id, false).unwrap())
+        let shown = image::open(media.photo_path(&id, PhotoCopy::Screen).unwrap())
             .unwrap()
             .to_rgb8();
         let (w, h) = shown.dimensions();

@@ -122,6 +122,25 @@ test("rotating photos go round in order and start over", async () => {
   assert.equal(nextPhoto([], "a"), null);
 });
 
+test("the window-sized photo copy is used wherever it covers the window sharply", async () => {
+  const { photoCopyFor } = await import("../../ui/js/view.js");
+  const landscape = { width: 2560, height: 1920 };
+  const portrait = { width: 1920, height: 2560 };
+  // The default window (1024 × 700): both shapes of phone photo.
+  assert.equal(photoCopyFor(landscape, 1024, 700, 1), "window");
+  assert.equal(photoCopyFor(portrait, 1024, 700, 1), "window");
+  // A full-HD window, or a dense screen, needs the large copy.
+  assert.equal(photoCopyFor(landscape, 1920, 1080, 1), "photo");
+  assert.equal(photoCopyFor(landscape, 1024, 700, 2), "photo");
+  assert.equal(photoCopyFor(portrait, 1366, 768, 1), "photo");
+  // A tall, narrow window crops the sides of a landscape photo.
+  assert.equal(photoCopyFor(landscape, 560, 1000, 1), "window");
+  assert.equal(photoCopyFor(landscape, 560, 1200, 1), "photo");
+  // A small photo has one size of copy; without sizes, the large copy.
+  assert.equal(photoCopyFor({ width: 800, height: 600 }, 1920, 1080, 2), "window");
+  assert.equal(photoCopyFor({ width: 0, height: 0 }, 1024, 700, 1), "photo");
+});
+
 test("the breathing guide is 5 s in, 5 s out: six breaths a minute", async () => {
   const { breathWord } = await import("../../ui/js/view.js");
   const words = Array.from({ length: 12 }, (_, i) => breathWord(i * 5000 + 100));

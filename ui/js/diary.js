@@ -328,7 +328,6 @@ export function unitChanged() {
 export function setupDiary(hooks) {
   ui = hooks;
   ({ show: notify, attempt } = notice({ box: "diary-notice", text: "diary-notice-text", undo: "diary-undo" }));
-  $("footer-diary").addEventListener("click", openDiary);
   $("diary-close").addEventListener("click", () => $("diary").close());
   for (const name of ["days", "week", "month", "report"]) $(`tab-${name}`).addEventListener("click", () => show(name));
   $("diary").querySelector(".tabs").addEventListener("keydown", (event) => {

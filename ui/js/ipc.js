@@ -24,8 +24,6 @@ export function toUiError(error) {
   return { kind: "unknown", message: String(error) };
 }
 
-export const appInfo = () => call("app_info");
-
 /** Listens for an event from Rust; `handler` gets its payload. */
 export async function listen(event, handler) {
   return tauri().event.listen(event, (e) => handler(e.payload));

@@ -3,8 +3,11 @@
 import * as ipc from "./ipc.js";
 import { notice } from "./notice.js";
 import { aboutLine } from "./format.js";
-import { setupDiary, openDiary, unitChanged } from "./diary.js";
-import { sessionView, nextSide, msUntilNextTick, finishFromForm, nextPhoto, breathWord, STEP_NAMES } from "./view.js";
+import { sessionView, nextSide, msUntilNextTick, finishFromForm, nextPhoto, breathWord, photoCopyFor, STEP_NAMES } from "./view.js";
+
+// Times on the way to the first paint (ms since the page began loading),
+// reported with `ui_ready` for the start-up benchmark.
+const marks = { script: performance.now() };
 
 const $ = (id) => document.getElementById(id);
 
@@ -229,18 +232,35 @@ function onKey(event) {
 let photoDecoded = Promise.resolve();
 function displayPhoto(id) {
   const photo = document.querySelector(".photo");
+  const shown = photoState.photos.find((p) => p.id === id);
   if (id) {
-    const url = ipc.mediaUrl("photo", id);
+    // The smallest copy that still covers the window: a 2560 px photo decoded
+    // is three times the memory of the 1440 px one a laptop's window needs.
+    const copy = shown ? photoCopyFor(shown, innerWidth, innerHeight, devicePixelRatio) : "photo";
+    const url = ipc.mediaUrl(copy, id);
+    if (photo.dataset.url === url) return;
     const image = new Image();
     image.src = url;
     photoDecoded = image.decode().catch(() => {});
     photo.style.backgroundImage = `url("${url}")`;
     photo.dataset.photo = id;
+    photo.dataset.url = url;
   } else {
     photo.style.backgroundImage = "";
     delete photo.dataset.photo;
+    delete photo.dataset.url;
   }
 }
+
+// A window made larger (or moved to a denser screen) may need the larger copy.
+let resizeTimer = null;
+addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    const shown = document.querySelector(".photo").dataset.photo;
+    if (shown) displayPhoto(shown);
+  }, 250);
+});
 
 let rotateTimer = null;
 function showPhoto(photos) {
@@ -395,7 +415,7 @@ function applyPrefs(next) {
   const rotateChanged = prefs && prefs.rotate_minutes !== next.rotate_minutes;
   const unitChange = prefs && prefs.unit !== next.unit;
   prefs = next;
-  if (unitChange) unitChanged();
+  if (unitChange) diaryLoaded?.then((diary) => diary.unitChanged());
   applyTheme();
   $("nudge").hidden = !next.drink_nudge;
   $("rotate").value = String(next.rotate_minutes);
@@ -456,7 +476,11 @@ async function saveRoutine() {
 }
 
 async function loadRoutines() {
-  routines = (await attempt(() => ipc.call("list_routines"))) ?? [];
+  showRoutines(await attempt(() => ipc.call("list_routines")));
+}
+
+function showRoutines(list) {
+  routines = list ?? [];
   const keep = $("routine").value;
   $("routine").replaceChildren(...routines.map((r) => new Option(r.name, r.id)));
   $("edit-routine").replaceChildren(...routines.map((r) => new Option(r.name, r.id)));
@@ -572,7 +596,7 @@ async function start() {
     $("restore-confirm").hidden = true;
     $(`backup-list`).querySelector(`[data-backup="${restoreName}"]`)?.focus();
   });
-  setupDiary({ unit: () => prefs?.unit ?? "ml", setUnit: (unit) => changePrefs({ unit }) });
+  $("footer-diary").addEventListener("click", openDiary);
   $("nudge-close").addEventListener("click", () => {
     changePrefs({ drink_nudge: false });
     $("start").focus();
@@ -598,33 +622,38 @@ async function start() {
     showSound(next);
     if (next?.status.state === "unavailable") showNotice("Still no sound. Check that speakers or headphones are connected.");
   });
-  await ipc.onFileDrop({
-    over: (on) => document.body.classList.toggle("dropping", on),
-    drop: importDropped,
-  });
+  await Promise.all([
+    ipc.onFileDrop({
+      over: (on) => document.body.classList.toggle("dropping", on),
+      drop: importDropped,
+    }),
+    ipc.listen("session://changed", (next) => setSnapshot(next)),
+    ipc.listen("audio://status", (status) => sound && showSound({ ...sound, status })),
+  ]);
+  marks.listening = performance.now();
 
-  await ipc.listen("session://changed", (next) => setSnapshot(next));
-  await ipc.listen("audio://status", (status) => sound && showSound({ ...sound, status }));
-
-  applyPrefs(await attempt(() => ipc.call("get_prefs")));
+  // Everything the first paint needs, in one call; each part that failed is
+  // said as any failed call is.
+  const boot = await attempt(() => ipc.call("startup"));
+  marks.startup = performance.now();
+  if (!boot) return;
+  const take = (part) => attempt(async () => unwrap(part));
+  applyPrefs(boot.prefs);
   $("theme").value = prefs?.theme ?? "dim";
   showBreathing(Boolean(prefs?.breathing));
-  await loadRoutines();
-  showPhoto(await attempt(() => ipc.call("list_photos")));
-  showSound(await attempt(() => ipc.call("get_sound")));
-  let stateError = null;
-  const state = await ipc.call("get_state").catch((error) => {
-    stateError = error;
-    return undefined;
-  });
+  showRoutines(await take(boot.routines));
+  showPhoto(await take(boot.photos));
+  showSound(await take(boot.sound));
+  const state = boot.state.ok;
+  const stateError = boot.state.error;
   setSnapshot(state ?? null);
   // A finish sheet left unsaved when the window closed is offered again.
-  if (state?.session && (await attempt(() => ipc.call("get_draft")))) openFinish();
+  if (state?.session && (await take(boot.draft))) openFinish();
   if (prefs && !prefs.welcome_done && !state?.session) $("welcome").showModal();
   // Asked after get_state, which tries a busy or full diary again, so its
   // notice is current: a diary that was repaired or cannot be opened is said
   // once and left up; with no diary open, "Try again" starts the window afresh.
-  const info = await attempt(() => ipc.appInfo());
+  const info = await take(boot.info);
   if (info) {
     $("about").textContent = aboutLine(info);
     $("about").title = `Your diary and photos are kept in ${info.data_dir}`;
@@ -637,7 +666,30 @@ async function start() {
   document.body.dataset.ready = "true";
   // Start-up ends when the photo is on screen (decoded, then two frames).
   await photoDecoded;
-  requestAnimationFrame(() => requestAnimationFrame(() => ipc.call("ui_ready").catch(() => {})));
+  marks.photo = performance.now();
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      marks.painted = performance.now();
+      ipc.call("ui_ready", { marks }).catch(() => {});
+    }),
+  );
+}
+
+/** A part of the start-up answer: its value, or its error thrown. */
+function unwrap(part) {
+  if ("ok" in part) return part.ok;
+  throw part.error;
+}
+
+// The diary's code is loaded the first time it is opened: the first paint
+// does not need it.
+let diaryLoaded = null;
+function openDiary() {
+  diaryLoaded ??= import("./diary.js").then((diary) => {
+    diary.setupDiary({ unit: () => prefs?.unit ?? "ml", setUnit: (unit) => changePrefs({ unit }) });
+    return diary;
+  });
+  return diaryLoaded.then((diary) => diary.openDiary());
 }
 
 start();

@@ -123,6 +123,25 @@ export function nextPhoto(photos, current) {
   return photos[(at + 1) % photos.length].id;
 }
 
+/** The long edge of the window-sized copy kept of each photo (media.rs). */
+export const WINDOW_EDGE = 1440;
+
+/**
+ * Which copy of `photo` (its large copy's width and height) covers a window
+ * of `width` × `height` CSS pixels at `scale` device pixels each, as
+ * `background-size: cover` draws it: "window" (1440 px on the long edge) when
+ * that is sharp enough, else "photo" (the large copy).
+ */
+export function photoCopyFor(photo, width, height, scale = 1) {
+  const long = Math.max(photo.width, photo.height);
+  if (!(long > 0)) return "photo";
+  // The long edge the photo is drawn at, in device pixels.
+  const drawn = Math.max(width / photo.width, height / photo.height) * long * scale;
+  // A little upscaling (5 %) is not visible on a photo.
+  // (A photo no larger than the window copy has two copies of one size.)
+  return long <= WINDOW_EDGE || drawn <= WINDOW_EDGE * 1.05 ? "window" : "photo";
+}
+
 /** The breathing guide's words for a moment: 5 s in, 5 s out (6 breaths a minute). */
 export function breathWord(ms) {
   return Math.floor(ms / 5000) % 2 === 0 ? "Breathe in" : "Breathe out";

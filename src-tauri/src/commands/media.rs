@@ -6,7 +6,7 @@ use tauri::http::{header, Response, StatusCode};
 use tauri::State;
 
 use crate::error::{Error, Result};
-use crate::media::{new_id, MediaDir, Photo};
+use crate::media::{new_id, MediaDir, Photo, PhotoCopy};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
@@ -15,7 +15,7 @@ pub struct Photos {
     pub active: Option<String>,
 }
 
-fn photos(state: &AppState) -> Result<Photos> {
+pub(crate) fn photos(state: &AppState) -> Result<Photos> {
     let engine = state.lock()?;
     Ok(Photos {
         photos: engine.diary().photos()?,
@@ -71,19 +71,24 @@ pub fn remove_photo(state: State<'_, AppState>, id: String) -> Result<Photos> {
     photos(&state)
 }
 
-/// Answers `media://localhost/photo/<id>` and `media://localhost/thumb/<id>`;
-/// everything else — other paths, `..`, absolute paths — is not found.
+/// Answers `media://localhost/photo/<id>` (the large copy),
+/// `media://localhost/window/<id>` (the window-sized copy, or the large one
+/// for a photo imported before there were window-sized copies) and
+/// `media://localhost/thumb/<id>`; everything else — other paths, `..`,
+/// absolute paths — is not found.
 pub fn serve(media: Option<&MediaDir>, path: &str) -> Response<Vec<u8>> {
-    let file = media.and_then(|m| {
+    let bytes = media.and_then(|m| {
         let rest = path.strip_prefix('/')?;
         let (kind, id) = rest.split_once('/')?;
+        let read = |copy| std::fs::read(m.photo_path(id, copy)?).ok();
         match kind {
-            "photo" => m.photo_path(id, false),
-            "thumb" => m.photo_path(id, true),
+            "photo" => read(PhotoCopy::Screen),
+            "window" => read(PhotoCopy::Window).or_else(|| read(PhotoCopy::Screen)),
+            "thumb" => read(PhotoCopy::Thumb),
             _ => None,
         }
     });
-    match file.and_then(|f| std::fs::read(f).ok()) {
+    match bytes {
         Some(bytes) => Response::builder()
             .header(header::CONTENT_TYPE, "image/jpeg")
             .header(header::CACHE_CONTROL, "max-age=31536000, immutable")
@@ -112,6 +117,10 @@ mod tests {
         assert_eq!(ok.status(), StatusCode::OK);
         assert_eq!(ok.body(), b"jpeg");
         assert_eq!(serve(Some(&media), "/thumb/abc123").body(), b"thumb");
+        // A photo from before window-sized copies: the large copy stands in.
+        assert_eq!(serve(Some(&media), "/window/abc123").body(), b"jpeg");
+        std::fs::write(dir.path().join("photos/abc123-window.jpg"), b"window").unwrap();
+        assert_eq!(serve(Some(&media), "/window/abc123").body(), b"window");
         for bad in [
             "/photo/../secret.txt",
             "/photo/..%2Fsecret.txt",
@@ -122,6 +131,7 @@ mod tests {
             "/photo/",
             "",
             "/other/abc123",
+            "/window/../secret.txt",
             "/photo/ABC123/../../secret",
         ] {
             let r = serve(Some(&media), bad);

@@ -7,12 +7,17 @@ pub mod prefs;
 pub mod session;
 pub mod sound;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime, State};
 
+use crate::engine::Snapshot;
 use crate::error::{Error, Result};
+use crate::prefs::{Draft, Prefs};
+use crate::routine::Routine;
+use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
 pub struct AppInfo {
@@ -42,13 +47,63 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo> {
     })
 }
 
+/// One part of the start-up answer: `{"ok": value}`, or `{"error": {kind,
+/// message}}` as a command's error would be, so a diary that cannot be opened
+/// still lets the prefs and the app's details through.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Part<T> {
+    Ok(T),
+    Error(Error),
+}
+
+impl<T> From<Result<T>> for Part<T> {
+    fn from(result: Result<T>) -> Self {
+        result.map_or_else(Part::Error, Part::Ok)
+    }
+}
+
+/// Everything the calm screen needs for its first paint, in one call: each
+/// IPC round trip on the way to the first paint delays it.
+#[derive(Debug, Serialize)]
+pub struct Startup {
+    pub prefs: Prefs,
+    pub routines: Part<Vec<Routine>>,
+    pub photos: Part<media::Photos>,
+    pub sound: Part<sound::Sound>,
+    /// Asked after the parts above, as each of them may try a busy or full
+    /// diary again (`AppState::lock`).
+    pub state: Part<Snapshot>,
+    /// The finish sheet's draft, when a session is in progress.
+    pub draft: Part<Option<Draft>>,
+    /// Asked last, so its notice says how opening the diary ended.
+    pub info: Part<AppInfo>,
+}
+
+#[tauri::command]
+pub fn startup<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Startup {
+    Startup {
+        prefs: state.prefs(),
+        routines: state.lock().and_then(|e| e.diary().routines()).into(),
+        photos: media::photos(&state).into(),
+        sound: sound::sound(&state).into(),
+        state: state.lock().map(|e| e.snapshot()).into(),
+        draft: prefs::draft(&state).into(),
+        info: app_info(app).into(),
+    }
+}
+
 /// The UI calls this once the calm screen is painted with the photo. With
 /// `LETDOWN_REPORT_READY` set it prints `ready` so the performance harness
-/// (`scripts/bench-vs-baseline.sh`) can time start-up from outside; otherwise
-/// it does nothing.
+/// (`scripts/bench-vs-baseline.sh`) can time start-up from outside, after a
+/// `marks {…}` line with the UI's own timings (ms since the page began
+/// loading) when it sends them; otherwise it does nothing.
 #[tauri::command]
-pub fn ui_ready() {
+pub fn ui_ready(marks: Option<BTreeMap<String, f64>>) {
     if std::env::var_os("LETDOWN_REPORT_READY").is_some() {
+        if let Some(marks) = marks.and_then(|m| serde_json::to_string(&m).ok()) {
+            println!("marks {marks}");
+        }
         println!("ready");
     }
 }

@@ -30,6 +30,10 @@ pub fn keep_draft(state: State<'_, AppState>, draft: Draft) -> Result<()> {
 /// The finish sheet's draft for the session in progress, if one was kept.
 #[tauri::command]
 pub fn get_draft(state: State<'_, AppState>) -> Result<Option<Draft>> {
+    draft(&state)
+}
+
+pub(crate) fn draft(state: &AppState) -> Result<Option<Draft>> {
     let engine = state.lock()?;
     Ok(engine
         .session_id()

@@ -19,7 +19,7 @@ pub struct Sound {
     pub clip: Option<Clip>,
 }
 
-fn sound(state: &AppState) -> Result<Sound> {
+pub(crate) fn sound(state: &AppState) -> Result<Sound> {
     Ok(Sound {
         status: state.audio.status(),
         prefs: state.sound_prefs(),
