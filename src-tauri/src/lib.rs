@@ -36,8 +36,10 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::media::serve(media.as_ref(), request.uri().path())
         })
         .setup(|app| {
+            commands::mark("setup");
             let state = state::AppState::start(app.handle());
             app.manage(state);
+            commands::mark("setup_done");
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -87,6 +89,7 @@ pub fn context<R: Runtime>() -> Context<R> {
 }
 
 pub fn run() {
+    commands::mark("run");
     // First, so a second launch hands over before anything else starts: the
     // running window comes to the front and the new process exits. Not in
     // `build_app`: tests build many apps in one process, and a taken name

@@ -52,6 +52,7 @@ async function once(name) {
   if (app.data) cpSync(app.data, join(home, app.identifier), { recursive: true });
   const env = { ...process.env, XDG_DATA_HOME: home, XDG_CONFIG_HOME: join(home, "config"), LETDOWN_REPORT_READY: "1" };
   const started = process.hrtime.bigint();
+  let marks = null;
   const child = spawn(app.bin, [], { env, stdio: ["ignore", "pipe", "ignore"] });
   const exited = new Promise((r) => child.once("exit", r));
   try {
@@ -60,6 +61,9 @@ async function once(name) {
       let out = "";
       child.stdout.on("data", (chunk) => {
         out += chunk;
+        // Letdown says where the time went: `rust {"setup": ms, …}` since
+        // its run() began, and `page {"script": ms, …}` since the page began loading.
+        for (const [, side, json] of out.matchAll(/^(rust|page) (\{.*\})$/gm)) (marks ??= {})[side] = JSON.parse(json);
         if (out.includes("ready\n")) {
           clearTimeout(timer);
           ok(Number(process.hrtime.bigint() - started) / 1e6);
@@ -87,7 +91,7 @@ async function once(name) {
     const cpuPercent = ((cpuTicks(pids) - before) / TICKS / ((Date.now() - idleFrom) / 1000)) * 100;
     const sessionMiB = pssMiB(tree(child.pid));
     if (name === "letdown" && openSessions(home) !== 1) throw new Error("the session did not keep running");
-    return { startupMs, startMiB, sessionMiB, cpuPercent, sessionSeconds: (Date.now() - sessionStarted) / 1000 };
+    return { startupMs, marks, startMiB, sessionMiB, cpuPercent, sessionSeconds: (Date.now() - sessionStarted) / 1000 };
   } finally {
     for (const pid of tree(child.pid).reverse()) {
       try {
@@ -123,6 +127,10 @@ for (let run = 1; run <= RUNS; run++) {
     console.log(
       `run ${run} ${name.padEnd(8)} start-up ${r.startupMs.toFixed(0)} ms, PSS ${r.startMiB.toFixed(1)} → ${r.sessionMiB.toFixed(1)} MiB, idle CPU ${r.cpuPercent.toFixed(2)} %`,
     );
+    for (const [side, times] of Object.entries(r.marks ?? {})) {
+      const since = side === "rust" ? "since run() began" : "since the page began loading";
+      console.log(`      ${side} (ms ${since}): ${Object.entries(times).sort((a, b) => a[1] - b[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")}`);
+    }
   }
 }
 

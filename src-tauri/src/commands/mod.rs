@@ -93,19 +93,46 @@ pub fn startup<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Sta
     }
 }
 
+/// Points on the way to the first paint, in ms since `run()` began; kept
+/// only for the start-up benchmark (`LETDOWN_REPORT_READY`).
+static MARKS: std::sync::Mutex<Vec<(&str, f64)>> = std::sync::Mutex::new(Vec::new());
+static RUN: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Notes that start-up reached `what`, when the benchmark asks for it.
+pub fn mark(what: &'static str) {
+    if std::env::var_os("LETDOWN_REPORT_READY").is_none() {
+        return;
+    }
+    let ms = RUN
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
+        * 1e3;
+    if let Ok(mut marks) = MARKS.lock() {
+        marks.push((what, ms));
+    }
+}
+
 /// The UI calls this once the calm screen is painted with the photo. With
 /// `LETDOWN_REPORT_READY` set it prints `ready` so the performance harness
-/// (`scripts/bench-vs-baseline.sh`) can time start-up from outside, after a
-/// `marks {…}` line with the UI's own timings (ms since the page began
-/// loading) when it sends them; otherwise it does nothing.
+/// (`scripts/bench-vs-baseline.sh`) can time start-up from outside, after
+/// two lines of timings: `rust {…}` (ms since `run()` began) and `page {…}`
+/// (the UI's own, in ms since the page began loading); otherwise it does
+/// nothing.
 #[tauri::command]
 pub fn ui_ready(marks: Option<BTreeMap<String, f64>>) {
-    if std::env::var_os("LETDOWN_REPORT_READY").is_some() {
-        if let Some(marks) = marks.and_then(|m| serde_json::to_string(&m).ok()) {
-            println!("marks {marks}");
-        }
-        println!("ready");
+    if std::env::var_os("LETDOWN_REPORT_READY").is_none() {
+        return;
     }
+    mark("ready");
+    if let Ok(rust) = MARKS.lock() {
+        let rust: BTreeMap<_, _> = rust.iter().copied().collect();
+        println!("rust {}", serde_json::to_string(&rust).unwrap_or_default());
+    }
+    if let Some(marks) = marks.and_then(|m| serde_json::to_string(&m).ok()) {
+        println!("page {marks}");
+    }
+    println!("ready");
 }
 
 /// A path the file dialog or a drop handed over: absolute and of sane length.
