@@ -670,6 +670,10 @@ async function start() {
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       marks.painted = performance.now();
+      // When the document had arrived and was parsed (WebKit keeps no
+      // timings for the files of a custom scheme such as tauri:).
+      const [page] = performance.getEntriesByType("navigation");
+      if (page) Object.assign(marks, { html: page.responseEnd, parsed: page.domInteractive });
       ipc.call("ui_ready", { marks }).catch(() => {});
     }),
   );

@@ -3,10 +3,16 @@
 //! Letdown's UI says when its photo is painted (`scripts/bench-vs-baseline.sh`).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-/// Printed when `LETDOWN_REPORT_READY` is set, as Letdown's `ui_ready` does.
+/// Printed when `LETDOWN_REPORT_READY` is set, as Letdown's `ui_ready` does,
+/// after the page's own timings.
 #[tauri::command]
-fn ready() {
+fn ready(marks: Option<std::collections::BTreeMap<String, f64>>) {
     if std::env::var_os("LETDOWN_REPORT_READY").is_some() {
+        if let Some(marks) = marks {
+            // JSON by hand: the floor app has no JSON crate of its own.
+            let fields: Vec<String> = marks.iter().map(|(k, v)| format!("{k:?}:{v}")).collect();
+            println!("page {{{}}}", fields.join(","));
+        }
         println!("ready");
     }
 }
