@@ -111,7 +111,11 @@ proptest! {
         match media.import_photo(&source, &letdown::media::new_id(1_790_000_000_000)) {
             Ok(photo) => {
                 prop_assert!(photo.width > 0 && photo.height > 0);
-                prop_assert_eq!(files_in(&dir.path().join("media")), 2, "a screen copy and a thumbnail");
+                prop_assert_eq!(
+                    files_in(&dir.path().join("media")),
+                    letdown::media::PhotoCopy::ALL.len(),
+                    "a large copy, a window copy and a thumbnail"
+                );
             }
             Err(Error::BadImage(message) | Error::BadFile(message)) => {
                 prop_assert!(!message.is_empty());
