@@ -475,10 +475,6 @@ async function saveRoutine() {
   }
 }
 
-async function loadRoutines() {
-  showRoutines(await attempt(() => ipc.call("list_routines")));
-}
-
 function showRoutines(list) {
   routines = list ?? [];
   const keep = $("routine").value;
@@ -535,10 +531,8 @@ async function restoreBackup() {
   if (!said) return;
   $("settings").close();
   // Everything shown comes from the diary: read it all again.
-  applyPrefs(await attempt(() => ipc.call("get_prefs")));
-  await loadRoutines();
-  showPhoto(await attempt(() => ipc.call("list_photos")));
-  showSound(await attempt(() => ipc.call("get_sound")));
+  const boot = await attempt(() => ipc.call("startup"));
+  if (boot) await showDiaryParts(boot);
   showNotice(said, { forMs: 30_000 });
 }
 
@@ -637,13 +631,9 @@ async function start() {
   const boot = await attempt(() => ipc.call("startup"));
   marks.startup = performance.now();
   if (!boot) return;
-  const take = (part) => attempt(async () => unwrap(part));
-  applyPrefs(boot.prefs);
+  await showDiaryParts(boot);
   $("theme").value = prefs?.theme ?? "dim";
   showBreathing(Boolean(prefs?.breathing));
-  showRoutines(await take(boot.routines));
-  showPhoto(await take(boot.photos));
-  showSound(await take(boot.sound));
   const state = boot.state.ok;
   const stateError = boot.state.error;
   setSnapshot(state ?? null);
@@ -679,10 +669,22 @@ async function start() {
   );
 }
 
-/** A part of the start-up answer: its value, or its error thrown. */
-function unwrap(part) {
-  if ("ok" in part) return part.ok;
-  throw part.error;
+/** A part of the start-up answer: its value, or undefined with its error
+ * said as any failed call's is. */
+function take(part) {
+  return attempt(async () => {
+    if ("ok" in part) return part.ok;
+    throw part.error;
+  });
+}
+
+/** Shows the prefs, routines, photos and sound of a `startup` answer: at
+ * start, and again after a backup is restored. */
+async function showDiaryParts(boot) {
+  applyPrefs(boot.prefs);
+  showRoutines(await take(boot.routines));
+  showPhoto(await take(boot.photos));
+  showSound(await take(boot.sound));
 }
 
 // The diary's code is loaded the first time it is opened: the first paint
