@@ -22,7 +22,7 @@ mod state;
 
 pub use error::Error;
 
-use tauri::{Builder, Context, Manager, Runtime};
+use tauri::{AppHandle, Builder, Context, Manager, Runtime, WebviewWindowBuilder};
 
 /// Everything the app is, minus the runtime: `run()` passes the real builder,
 /// tests pass `tauri::test::mock_builder()`.
@@ -39,6 +39,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::mark("setup");
             let state = state::AppState::start(app.handle());
             app.manage(state);
+            open_main_window(app.handle())?;
             commands::mark("setup_done");
             Ok(())
         })
@@ -81,6 +82,27 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::diary::export_diary,
             commands::diary::print_report,
         ])
+}
+
+/// Opens the main window as configured (it is `"create": false` so that it
+/// is made here, once the diary is open) with the `startup` answer already
+/// in its page as `__LETDOWN_STARTUP__`: the calm screen is drawn, photo
+/// and all, without waiting for a round trip to Rust, which on a slow
+/// machine waits behind the page's own first layout. The UI takes it only
+/// on the first load; a reload asks again.
+fn open_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let config = app.config().app.windows.iter().find(|w| w.label == "main");
+    let (Some(config), None) = (config, app.get_webview_window("main")) else {
+        return Ok(());
+    };
+    let answer = commands::startup_answer(app, &app.state());
+    // JSON is a JavaScript expression; `null` if it could not be written,
+    // and the UI asks over IPC instead.
+    let json = serde_json::to_string(&answer).unwrap_or_else(|_| "null".into());
+    WebviewWindowBuilder::from_config(app, config)?
+        .initialization_script(format!("globalThis.__LETDOWN_STARTUP__ = {json};"))
+        .build()?;
+    Ok(())
 }
 
 /// The app's configuration, embedded UI and compiled capabilities.

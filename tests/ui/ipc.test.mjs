@@ -26,6 +26,23 @@ test("call passes the command and arguments through and returns the result", asy
   delete globalThis.__TAURI__;
 });
 
+test("the start-up answer handed over with the page is used once, on the first load only", async () => {
+  const { startup } = await import("../../ui/js/ipc.js");
+  const asked = [];
+  globalThis.__TAURI__ = { core: { invoke: async (cmd) => (asked.push(cmd), { from: "ipc" }) } };
+  globalThis.__LETDOWN_STARTUP__ = { from: "page" };
+  assert.deepEqual(await startup("navigate"), { from: "page" });
+  assert.deepEqual(asked, []);
+  // Taken: asking again goes to Rust.
+  assert.deepEqual(await startup("navigate"), { from: "ipc" });
+  // After a reload the handed-over answer is out of date.
+  globalThis.__LETDOWN_STARTUP__ = { from: "page" };
+  assert.deepEqual(await startup("reload"), { from: "ipc" });
+  assert.equal(globalThis.__LETDOWN_STARTUP__, undefined);
+  assert.deepEqual(asked, ["startup", "startup"]);
+  delete globalThis.__TAURI__;
+});
+
 test("photo URLs use the media protocol, in Windows' form on Windows", async () => {
   const { mediaUrl } = await import("../../ui/js/ipc.js");
   assert.equal(mediaUrl("photo", "abc123", "Mozilla/5.0 (X11; Linux x86_64)"), "media://localhost/photo/abc123");

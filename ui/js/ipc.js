@@ -16,6 +16,17 @@ export async function call(command, args = {}) {
   }
 }
 
+/** The start-up answer (see `startup` in commands/mod.rs). Rust hands it to
+ * the page as the window opens (`open_main_window` in lib.rs), so the first
+ * paint waits for no round trip; it is taken once, and only on the page's
+ * first load: after a reload ("Try again") it would be out of date, so it is
+ * asked for afresh. */
+export async function startup(navigation = performance.getEntriesByType?.("navigation")[0]?.type) {
+  const early = globalThis.__LETDOWN_STARTUP__;
+  delete globalThis.__LETDOWN_STARTUP__;
+  return early && navigation === "navigate" ? early : call("startup");
+}
+
 /** Normalises anything thrown across IPC into `{ kind, message }`. */
 export function toUiError(error) {
   if (error && typeof error === "object" && typeof error.message === "string") {

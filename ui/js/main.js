@@ -11,6 +11,10 @@ const marks = { script: performance.now() };
 
 const $ = (id) => document.getElementById(id);
 
+// Windows and macOS name their interface font "system-ui" (Segoe UI, San
+// Francisco); Linux keeps sans-serif (see app.css).
+if (/Windows|Macintosh/.test(navigator.userAgent)) document.documentElement.dataset.fonts = "system-ui";
+
 let snapshot = null;
 let receivedAt = 0;
 let redraw = null;
@@ -616,6 +620,17 @@ async function start() {
     showSound(next);
     if (next?.status.state === "unavailable") showNotice("Still no sound. Check that speakers or headphones are connected.");
   });
+  // Everything the first paint needs, in one answer; each part that failed
+  // is said as any failed call is.
+  const boot = await attempt(() => ipc.startup());
+  marks.startup = performance.now();
+  // The page stayed blank until now (app.css): it is laid out and painted
+  // once, whole, as what follows runs before the next frame.
+  delete document.body.dataset.starting;
+  if (!boot) return;
+  await showStartup(boot);
+  reportPainted();
+
   await Promise.all([
     ipc.onFileDrop({
       over: (on) => document.body.classList.toggle("dropping", on),
@@ -625,12 +640,19 @@ async function start() {
     ipc.listen("audio://status", (status) => sound && showSound({ ...sound, status })),
   ]);
   marks.listening = performance.now();
+  // The answer may be older than the listeners: the sound device may have
+  // opened (or failed), or a session's step ended, before anyone listened.
+  // Errors were said with the answer already.
+  const quietly = (command) => ipc.call(command).catch(() => undefined);
+  const [state, nextSound] = await Promise.all([quietly("get_state"), quietly("get_sound")]);
+  if (state && boot.state.ok) setSnapshot(state);
+  showSound(nextSound);
+  document.body.dataset.ready = "true";
+}
 
-  // Everything the first paint needs, in one call; each part that failed is
-  // said as any failed call is.
-  const boot = await attempt(() => ipc.call("startup"));
-  marks.startup = performance.now();
-  if (!boot) return;
+/** Shows a `startup` answer: the diary's parts, the session, a draft, the
+ * welcome and any notice from opening the diary. */
+async function showStartup(boot) {
   await showDiaryParts(boot);
   $("theme").value = prefs?.theme ?? "dim";
   showBreathing(Boolean(prefs?.breathing));
@@ -640,9 +662,9 @@ async function start() {
   // A finish sheet left unsaved when the window closed is offered again.
   if (state?.session && (await take(boot.draft))) openFinish();
   if (prefs && !prefs.welcome_done && !state?.session) $("welcome").showModal();
-  // Asked after get_state, which tries a busy or full diary again, so its
-  // notice is current: a diary that was repaired or cannot be opened is said
-  // once and left up; with no diary open, "Try again" starts the window afresh.
+  // The app's details come last in the answer, so a diary that was repaired
+  // or cannot be opened is said once, as opening it ended, and left up; with
+  // no diary open, "Try again" starts the window afresh.
   const info = await take(boot.info);
   if (info) {
     $("about").textContent = aboutLine(info);
@@ -653,17 +675,22 @@ async function start() {
     const retry = RETRY_KINDS.includes(stateError?.kind) ? () => location.reload() : null;
     showNotice(startupNotice, { forMs: 10 * 60_000, undo: retry, label: "Try again" });
   }
-  document.body.dataset.ready = "true";
-  // Start-up ends when the photo is on screen (decoded, then two frames).
+}
+
+/** Start-up ends when the photo is on screen (decoded, then two frames);
+ * with `LETDOWN_REPORT_READY` set, Rust prints the timings for the benchmark. */
+async function reportPainted() {
   await photoDecoded;
   marks.photo = performance.now();
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       marks.painted = performance.now();
       // When the document had arrived and was parsed (WebKit keeps no
-      // timings for the files of a custom scheme such as tauri:).
+      // timings for the files of a custom scheme such as tauri:), and when
+      // the page's clock began, to line it up with Rust's.
       const [page] = performance.getEntriesByType("navigation");
       if (page) Object.assign(marks, { html: page.responseEnd, parsed: page.domInteractive });
+      marks.origin = performance.timeOrigin;
       ipc.call("ui_ready", { marks }).catch(() => {});
     }),
   );

@@ -82,32 +82,39 @@ pub struct Startup {
 
 #[tauri::command]
 pub fn startup<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Startup {
+    startup_answer(&app, &state)
+}
+
+/// The `startup` answer; also handed to the main window before its page
+/// loads (`crate::open_main_window`).
+pub fn startup_answer<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Startup {
     Startup {
         prefs: state.prefs(),
         routines: state.lock().and_then(|e| e.diary().routines()).into(),
-        photos: media::photos(&state).into(),
-        sound: sound::sound(&state).into(),
+        photos: media::photos(state).into(),
+        sound: sound::sound(state).into(),
         state: state.lock().map(|e| e.snapshot()).into(),
-        draft: prefs::draft(&state).into(),
-        info: app_info(app).into(),
+        draft: prefs::draft(state).into(),
+        info: app_info(app.clone()).into(),
     }
 }
 
 /// Points on the way to the first paint, in ms since `run()` began; kept
 /// only for the start-up benchmark (`LETDOWN_REPORT_READY`).
 static MARKS: std::sync::Mutex<Vec<(&str, f64)>> = std::sync::Mutex::new(Vec::new());
-static RUN: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+static RUN: std::sync::OnceLock<(std::time::Instant, std::time::SystemTime)> =
+    std::sync::OnceLock::new();
+
+fn run_began() -> &'static (std::time::Instant, std::time::SystemTime) {
+    RUN.get_or_init(|| (std::time::Instant::now(), std::time::SystemTime::now()))
+}
 
 /// Notes that start-up reached `what`, when the benchmark asks for it.
 pub fn mark(what: &'static str) {
     if std::env::var_os("LETDOWN_REPORT_READY").is_none() {
         return;
     }
-    let ms = RUN
-        .get_or_init(std::time::Instant::now)
-        .elapsed()
-        .as_secs_f64()
-        * 1e3;
+    let ms = run_began().0.elapsed().as_secs_f64() * 1e3;
     if let Ok(mut marks) = MARKS.lock() {
         marks.push((what, ms));
     }
@@ -116,17 +123,24 @@ pub fn mark(what: &'static str) {
 /// The UI calls this once the calm screen is painted with the photo. With
 /// `LETDOWN_REPORT_READY` set it prints `ready` so the performance harness
 /// (`scripts/bench-vs-baseline.sh`) can time start-up from outside, after
-/// two lines of timings: `rust {…}` (ms since `run()` began) and `page {…}`
-/// (the UI's own, in ms since the page began loading); otherwise it does
-/// nothing.
+/// two lines of timings: `rust {…}` (ms since `run()` began, with `page`,
+/// when the page began loading) and `page {…}` (the UI's own, in ms since
+/// the page began loading); otherwise it does nothing.
 #[tauri::command]
-pub fn ui_ready(marks: Option<BTreeMap<String, f64>>) {
+pub fn ui_ready(mut marks: Option<BTreeMap<String, f64>>) {
     if std::env::var_os("LETDOWN_REPORT_READY").is_none() {
         return;
     }
     mark("ready");
     if let Ok(rust) = MARKS.lock() {
-        let rust: BTreeMap<_, _> = rust.iter().copied().collect();
+        let mut rust: BTreeMap<_, _> = rust.iter().copied().collect();
+        // The page's clock began at `origin` (ms since the epoch): put its
+        // start on Rust's time line too.
+        let origin = marks.as_mut().and_then(|m| m.remove("origin"));
+        let began = run_began().1.duration_since(std::time::UNIX_EPOCH);
+        if let (Some(origin), Ok(began)) = (origin, began) {
+            rust.insert("page", origin - began.as_secs_f64() * 1e3);
+        }
         println!("rust {}", serde_json::to_string(&rust).unwrap_or_default());
     }
     if let Some(marks) = marks.and_then(|m| serde_json::to_string(&m).ok()) {
