@@ -14,6 +14,7 @@ fn letdown_commands() -> &'static [&'static str] {
         "app_info",
         "startup",
         "ui_ready",
+        "show_window",
         "get_state",
         "list_routines",
         "save_routine",

@@ -23,12 +23,19 @@ mod state;
 pub use error::Error;
 
 use tauri::{AppHandle, Builder, Context, Manager, Runtime, WebviewWindowBuilder};
+use tauri_plugin_window_state::StateFlags;
 
 /// Everything the app is, minus the runtime: `run()` passes the real builder,
 /// tests pass `tauri::test::mock_builder()`.
 pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Everything but whether the window was visible: it is made hidden
+        // and shown by `commands::show_window`.
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(StateFlags::all() - StateFlags::VISIBLE)
+                .build(),
+        )
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .register_uri_scheme_protocol("media", |ctx, request| {
@@ -47,6 +54,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::app_info,
             commands::startup,
             commands::ui_ready,
+            commands::show_window,
             commands::session::get_state,
             commands::session::list_routines,
             commands::session::save_routine,
@@ -101,6 +109,11 @@ fn open_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let json = serde_json::to_string(&answer).unwrap_or_else(|_| "null".into());
     WebviewWindowBuilder::from_config(app, config)?
         .initialization_script(format!("globalThis.__LETDOWN_STARTUP__ = {json};"))
+        .on_page_load(|window, page| {
+            if page.event() == tauri::webview::PageLoadEvent::Finished {
+                commands::reveal(&window);
+            }
+        })
         .build()?;
     Ok(())
 }

@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { launch } from "./driver.mjs";
+import { focusedPid, launch, waitFor, xdotool } from "./driver.mjs";
 
 const cargoToml = readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8");
 const VERSION = cargoToml.match(/^version = "(.+)"/m)[1];
@@ -30,6 +30,15 @@ test("the calm screen renders with the app's version from Rust", async () => {
   // Not a blank window: the screenshot has many distinct colours (photo, text).
   const colours = Number(execFileSync("identify", ["-format", "%k", file], { encoding: "utf8" }));
   assert.ok(colours > 500, `screenshot looks blank (${colours} colours)`);
+});
+
+test("the window, made hidden, is shown with the keyboard focus", async () => {
+  // tauri.conf.json makes it with "visible": false; the page asks for it to be
+  // shown once its first screen is in place (commands::show_window).
+  const pid = app.letdownPid();
+  const shown = xdotool("search", "--onlyvisible", "--pid", String(pid), "--name", "^Letdown$");
+  assert.ok(shown.length > 0, "Letdown has a visible window");
+  await waitFor("Letdown's window to have the focus", () => focusedPid() === pid);
 });
 
 test("the window is titled Letdown", async () => {

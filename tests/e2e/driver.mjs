@@ -47,6 +47,18 @@ function alive(pid) {
   }
 }
 
+/** Runs xdotool against the harness's screen; its output, trimmed. */
+export const xdotool = (...args) => execFileSync("xdotool", args, { encoding: "utf8", timeout: 10_000 }).trim();
+
+/** The process owning the X window that has the keyboard focus. */
+export function focusedPid() {
+  try {
+    return Number(xdotool("getwindowfocus", "getwindowpid"));
+  } catch {
+    return 0; // the root window, or a window without a pid
+  }
+}
+
 /** Every process below `pid`, deepest first. */
 export function descendants(pid) {
   let children = [];

@@ -5,20 +5,9 @@
 // and it says why.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { BIN, launch, query, recordFault, waitFor } from "./driver.mjs";
-
-const xdotool = (...args) => execFileSync("xdotool", args, { encoding: "utf8", timeout: 10_000 }).trim();
-
-/** The process owning the X window that has the keyboard focus. */
-function focusedPid() {
-  try {
-    return Number(xdotool("getwindowfocus", "getwindowpid"));
-  } catch {
-    return 0; // the root window, or a window without a pid
-  }
-}
+import { BIN, focusedPid, launch, query, recordFault, waitFor, xdotool } from "./driver.mjs";
 
 test("a second launch brings the running window to the front and exits", async () => {
   const app = await launch();

@@ -627,9 +627,20 @@ async function start() {
   // The page stayed blank until now (app.css): it is laid out and painted
   // once, whole, as what follows runs before the next frame.
   delete document.body.dataset.starting;
+  try {
+    if (boot) await showStartup(boot);
+  } finally {
+    // The window was made hidden (Rust's `show_window` says why). It is
+    // shown once its first screen is in place (or the notice, if there is
+    // none), unless Rust showed it already as the page loaded.
+    marks.shown = performance.now();
+    ipc.call("show_window").catch(() => {});
+  }
   if (!boot) return;
-  await showStartup(boot);
-  reportPainted();
+  // The listeners below are four calls to Rust the first paint does not
+  // need: made after it, they no longer queue ahead of it (the re-read after
+  // them catches anything that changed meanwhile).
+  await reportPainted();
 
   await Promise.all([
     ipc.onFileDrop({
@@ -682,18 +693,15 @@ async function showStartup(boot) {
 async function reportPainted() {
   await photoDecoded;
   marks.photo = performance.now();
-  requestAnimationFrame(() =>
-    requestAnimationFrame(() => {
-      marks.painted = performance.now();
-      // When the document had arrived and was parsed (WebKit keeps no
-      // timings for the files of a custom scheme such as tauri:), and when
-      // the page's clock began, to line it up with Rust's.
-      const [page] = performance.getEntriesByType("navigation");
-      if (page) Object.assign(marks, { html: page.responseEnd, parsed: page.domInteractive });
-      marks.origin = performance.timeOrigin;
-      ipc.call("ui_ready", { marks }).catch(() => {});
-    }),
-  );
+  await new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted)));
+  marks.painted = performance.now();
+  // When the document had arrived and was parsed (WebKit keeps no timings for
+  // the files of a custom scheme such as tauri:), and when the page's clock
+  // began, to line it up with Rust's.
+  const [page] = performance.getEntriesByType("navigation");
+  if (page) Object.assign(marks, { html: page.responseEnd, parsed: page.domInteractive });
+  marks.origin = performance.timeOrigin;
+  ipc.call("ui_ready", { marks }).catch(() => {});
 }
 
 /** A part of the start-up answer: its value, or undefined with its error

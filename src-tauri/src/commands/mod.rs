@@ -120,6 +120,53 @@ pub fn mark(what: &'static str) {
     }
 }
 
+/// The main window is made hidden (tauri.conf.json) and shown as its page
+/// loads: by `open_main_window` when WebKit says the page has loaded (on
+/// Linux that is as soon as the document is in, before its scripts run), or
+/// by the UI through this command once its first screen is in place,
+/// whichever comes first.
+///
+/// Shown at once, WebKitGTK draws the empty view while its web process is
+/// still starting: the draw waits for the web process, which waits for the
+/// app's main thread, and both sit out a 500 ms timeout on about one launch
+/// in three (the main thread's stack, sampled with `perf`: GTK's draw, into
+/// WebKit, parked on a condition variable; BENCHMARKS.md has the details).
+#[tauri::command]
+pub fn show_window<R: Runtime>(window: tauri::WebviewWindow<R>) {
+    reveal(&window);
+}
+
+/// Shows a hidden window and gives it the keyboard; a shown one is left be.
+pub fn reveal<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    if window.is_visible().unwrap_or(true) {
+        return;
+    }
+    mark("shown");
+    // On Linux tao shows a window through a queue of its own, and drops a
+    // focus request for a window that is not shown yet, as this one would
+    // be: here GTK shows it (as tao does, with everything in it) and
+    // `present` gives it the keyboard, at once.
+    #[cfg(target_os = "linux")]
+    {
+        use gtk::prelude::{GtkWindowExt, WidgetExt};
+        let shown = window.clone();
+        let presented = window.run_on_main_thread(move || match shown.gtk_window() {
+            Ok(gtk) => {
+                gtk.show_all();
+                gtk.present();
+            }
+            Err(_) => {
+                let _ = shown.show();
+            }
+        });
+        if presented.is_ok() {
+            return;
+        }
+    }
+    let _ = window.show();
+    let _ = window.set_focus();
+}
+
 /// The UI calls this once the calm screen is painted with the photo. With
 /// `LETDOWN_REPORT_READY` set it prints `ready` so the performance harness
 /// (`scripts/bench-vs-baseline.sh`) can time start-up from outside, after
