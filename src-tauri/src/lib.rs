@@ -94,21 +94,18 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
 
 /// Opens the main window as configured (it is `"create": false` so that it
 /// is made here, once the diary is open) with the `startup` answer already
-/// in its page as `__LETDOWN_STARTUP__`: the calm screen is drawn, photo
-/// and all, without waiting for a round trip to Rust, which on a slow
-/// machine waits behind the page's own first layout. The UI takes it only
-/// on the first load; a reload asks again.
+/// in its page as `__LETDOWN_STARTUP__` (`commands::first_script`): the calm
+/// screen is drawn, photo and all, without waiting for a round trip to Rust,
+/// which on a slow machine waits behind the page's own first layout. The UI
+/// takes it only on the first load; a reload asks again.
 fn open_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let config = app.config().app.windows.iter().find(|w| w.label == "main");
     let (Some(config), None) = (config, app.get_webview_window("main")) else {
         return Ok(());
     };
     let answer = commands::startup_answer(app, &app.state());
-    // JSON is a JavaScript expression; `null` if it could not be written,
-    // and the UI asks over IPC instead.
-    let json = serde_json::to_string(&answer).unwrap_or_else(|_| "null".into());
     WebviewWindowBuilder::from_config(app, config)?
-        .initialization_script(format!("globalThis.__LETDOWN_STARTUP__ = {json};"))
+        .initialization_script(commands::first_script(&answer))
         .on_page_load(|window, page| {
             if page.event() == tauri::webview::PageLoadEvent::Finished {
                 commands::reveal(&window);

@@ -41,7 +41,7 @@ export async function listen(event, handler) {
 }
 
 /** The URL of a photo served by the app's `media:` protocol (Windows serves
- * custom protocols as http://<name>.localhost). */
+ * custom protocols as http://<name>.localhost; Rust's `media::BASE_URL` too). */
 export function mediaUrl(kind, id, platform = globalThis.navigator?.userAgent ?? "") {
   const base = /Windows/.test(platform) ? "http://media.localhost" : "media://localhost";
   return `${base}/${kind}/${encodeURIComponent(id)}`;

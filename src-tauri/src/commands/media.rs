@@ -71,6 +71,15 @@ pub fn remove_photo(state: State<'_, AppState>, id: String) -> Result<Photos> {
     photos(&state)
 }
 
+/// Where the page finds the `media:` protocol: Windows's WebView2 serves an
+/// app's own protocols as `http://<name>.localhost` (ui/js/ipc.js's
+/// `mediaUrl` says the same).
+pub const BASE_URL: &str = if cfg!(windows) {
+    "http://media.localhost"
+} else {
+    "media://localhost"
+};
+
 /// Answers `media://localhost/photo/<id>` (the large copy),
 /// `media://localhost/window/<id>` (the window-sized copy, or the large one
 /// for a photo imported before there were window-sized copies) and

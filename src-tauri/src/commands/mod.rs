@@ -99,6 +99,34 @@ pub fn startup_answer<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Start
     }
 }
 
+/// The main window's first script, run before its page: the `startup`
+/// answer as `__LETDOWN_STARTUP__` (`null` if it could not be written; the UI
+/// then asks over IPC), and the shown photo's window-sized copy asked for at
+/// once. That copy is only fetched, not decoded: the UI picks the copy it
+/// shows (the large one on a big or dense screen) and decodes that. Fetched
+/// here, its bytes are in WebKit's cache before the page's modules have
+/// loaded, instead of arriving while the web process is busy drawing the
+/// first screen (about 10 ms to the photo painted, BENCHMARKS.md).
+pub fn first_script(answer: &Startup) -> String {
+    // JSON is a JavaScript expression.
+    let json = serde_json::to_string(answer).unwrap_or_else(|_| "null".into());
+    let mut script = format!("globalThis.__LETDOWN_STARTUP__ = {json};");
+    let active = match &answer.photos {
+        Part::Ok(photos) => photos.active.as_deref(),
+        Part::Error(_) => None,
+    };
+    if let Some(id) = active.and_then(|id| serde_json::to_string(id).ok()) {
+        // Kept in a global so the load is not dropped with the element; the
+        // UI's `mediaUrl` builds the same address.
+        script.push_str(&format!(
+            "globalThis.__LETDOWN_PHOTO__ = new Image(); \
+             globalThis.__LETDOWN_PHOTO__.src = \"{}/window/\" + encodeURIComponent({id});",
+            media::BASE_URL
+        ));
+    }
+    script
+}
+
 /// Points on the way to the first paint, in ms since `run()` began; kept
 /// only for the start-up benchmark (`LETDOWN_REPORT_READY`).
 static MARKS: std::sync::Mutex<Vec<(&str, f64)>> = std::sync::Mutex::new(Vec::new());
@@ -203,4 +231,54 @@ pub fn picked_path(path: &str, what: &str) -> Result<PathBuf> {
         return Err(Error::BadFile(format!("Please choose a {what} file.")));
     }
     Ok(source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(photos: Part<media::Photos>) -> Startup {
+        let gone = || Error::DataDir("gone".into());
+        Startup {
+            prefs: Prefs::default(),
+            routines: Part::Error(gone()),
+            photos,
+            sound: Part::Error(gone()),
+            state: Part::Error(gone()),
+            draft: Part::Ok(None),
+            info: Part::Error(gone()),
+        }
+    }
+
+    #[test]
+    fn the_first_script_carries_the_answer_and_fetches_the_shown_photo() {
+        let photos = media::Photos {
+            photos: Vec::new(),
+            active: Some("ab\"c".into()),
+        };
+        let script = first_script(&answer(Part::Ok(photos)));
+        assert!(script.starts_with("globalThis.__LETDOWN_STARTUP__ = {\"prefs\":"));
+        assert!(script.contains(r#""active":"ab\"c""#), "{script}");
+        // The id goes in as a JSON string, encoded by the page.
+        assert!(
+            script.ends_with(&format!(
+                "src = \"{}/window/\" + encodeURIComponent(\"ab\\\"c\");",
+                media::BASE_URL
+            )),
+            "{script}"
+        );
+    }
+
+    #[test]
+    fn with_no_photo_shown_the_first_script_fetches_none() {
+        let none = media::Photos {
+            photos: Vec::new(),
+            active: None,
+        };
+        for photos in [Part::Ok(none), Part::Error(Error::DataDir("gone".into()))] {
+            let script = first_script(&answer(photos));
+            assert!(script.starts_with("globalThis.__LETDOWN_STARTUP__ = "));
+            assert!(!script.contains("new Image()"), "{script}");
+        }
+    }
 }
