@@ -61,8 +61,8 @@ async function once(name) {
       let out = "";
       child.stdout.on("data", (chunk) => {
         out += chunk;
-        // Letdown says where the time went: `rust {"setup": ms, …}` since
-        // its run() began, and `page {"script": ms, …}` since the page began loading.
+        // Both apps say where the time went: `rust {"setup": ms, …}` since
+        // run() began, and `page {"script": ms, …}` since the page began loading.
         for (const [, side, json] of out.matchAll(/^(rust|page) (\{.*\})$/gm)) (marks ??= {})[side] = JSON.parse(json);
         if (out.includes("ready\n")) {
           clearTimeout(timer);
