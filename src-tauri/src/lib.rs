@@ -107,8 +107,14 @@ fn open_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     WebviewWindowBuilder::from_config(app, config)?
         .initialization_script(commands::first_script(&answer))
         .on_page_load(|window, page| {
+            // The UI shows the window as its script starts (`show_window`).
+            // Should the page's scripts never run, it is shown anyway, a
+            // little later, with whatever the page could draw.
             if page.event() == tauri::webview::PageLoadEvent::Finished {
-                commands::reveal(&window);
+                std::thread::spawn(move || {
+                    std::thread::sleep(commands::SHOWN_BY_THE_UI_WITHIN);
+                    commands::reveal(&window);
+                });
             }
         })
         .build()?;
@@ -131,9 +137,7 @@ pub fn run() {
     let builder =
         Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
+                commands::bring_to_front(&window);
             }
         }));
     if let Err(e) = build_app(builder).run(context()) {

@@ -9,6 +9,12 @@ import { sessionView, nextSide, msUntilNextTick, finishFromForm, nextPhoto, brea
 // reported with `ui_ready` for the start-up benchmark.
 const marks = { script: performance.now() };
 
+// The window was made hidden (Rust's `show_window` says why) and is shown as
+// soon as this script runs: its modules are in, so the web process's work of
+// making the window visible no longer lands between them; the first screen
+// is built meanwhile.
+ipc.call("show_window").catch(() => {});
+
 const $ = (id) => document.getElementById(id);
 
 // Windows and macOS name their interface font "system-ui" (Segoe UI, San
@@ -627,16 +633,9 @@ async function start() {
   // The page stayed blank until now (app.css): it is laid out and painted
   // once, whole, as what follows runs before the next frame.
   delete document.body.dataset.starting;
-  try {
-    if (boot) await showStartup(boot);
-  } finally {
-    // The window was made hidden (Rust's `show_window` says why). It is
-    // shown once its first screen is in place (or the notice, if there is
-    // none), unless Rust showed it already as the page loaded.
-    marks.shown = performance.now();
-    ipc.call("show_window").catch(() => {});
-  }
   if (!boot) return;
+  await showStartup(boot);
+  marks.built = performance.now();
   // The listeners below are four calls to Rust the first paint does not
   // need: made after it, they no longer queue ahead of it (the re-read after
   // them catches anything that changed meanwhile).

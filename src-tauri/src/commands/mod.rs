@@ -148,11 +148,13 @@ pub fn mark(what: &'static str) {
     }
 }
 
-/// The main window is made hidden (tauri.conf.json) and shown as its page
-/// loads: by `open_main_window` when WebKit says the page has loaded (on
-/// Linux that is as soon as the document is in, before its scripts run), or
-/// by the UI through this command once its first screen is in place,
-/// whichever comes first.
+/// The main window is made hidden (tauri.conf.json) and shown by the UI
+/// through this command as soon as its script runs, with the page's modules
+/// and style sheets in: made visible earlier, the web process's work for a
+/// visible window (its drawing surface, about 20 ms here) lands between
+/// their loads and holds the script back (BENCHMARKS.md). `open_main_window`
+/// shows it anyway if the page's scripts have not within
+/// `SHOWN_BY_THE_UI_WITHIN` of the page loading.
 ///
 /// Shown at once, WebKitGTK draws the empty view while its web process is
 /// still starting: the draw waits for the web process, which waits for the
@@ -162,6 +164,21 @@ pub fn mark(what: &'static str) {
 #[tauri::command]
 pub fn show_window<R: Runtime>(window: tauri::WebviewWindow<R>) {
     reveal(&window);
+}
+
+/// How long after its page has loaded the main window is shown even if the
+/// UI has not shown it: its scripts failed to load or run.
+pub const SHOWN_BY_THE_UI_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Brings the window in front with the keyboard (a second launch): restored
+/// if minimised, and shown by `reveal` if it is still hidden at start-up.
+pub fn bring_to_front<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    let _ = window.unminimize();
+    if window.is_visible().unwrap_or(true) {
+        let _ = window.set_focus();
+    } else {
+        reveal(window);
+    }
 }
 
 /// Shows a hidden window and gives it the keyboard; a shown one is left be.
