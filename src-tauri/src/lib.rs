@@ -30,7 +30,7 @@ use tauri_plugin_window_state::StateFlags;
 pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         // Everything but whether the window was visible: it is made hidden
-        // and shown as its page arrives (`commands::reveal`).
+        // and shown by its page's script (`commands::show_window`).
         .plugin(
             tauri_plugin_window_state::Builder::default()
                 .with_state_flags(StateFlags::all() - StateFlags::VISIBLE)

@@ -34,7 +34,7 @@ test("the calm screen renders with the app's version from Rust", async () => {
 
 test("the window, made hidden, is shown with the keyboard focus", async () => {
   // tauri.conf.json makes it with "visible": false; the page asks for it to be
-  // shown once its first screen is in place (commands::show_window).
+  // shown as its script starts (commands::show_window).
   const pid = app.letdownPid();
   const shown = xdotool("search", "--onlyvisible", "--pid", String(pid), "--name", "^Letdown$");
   assert.ok(shown.length > 0, "Letdown has a visible window");

@@ -5,7 +5,8 @@
 //
 //   start-up   launch → the calm screen painted with the photo (Letdown's UI
 //              calls `ui_ready` when the photo is decoded and two frames have
-//              passed; the blank page does the same on `load`)
+//              passed; the blank page calls `ready` two frames after its
+//              script runs)
 //   memory     PSS of the app and its WebKit processes, summed, 5 s after
 //              start-up and after a 1-minute session
 //   idle CPU   over the last 30 s of that session (Letdown: Space pressed on
@@ -24,6 +25,8 @@ const RUNS = Number(process.env.RUNS ?? 5);
 const SESSION_SECONDS = Number(process.env.SESSION_SECONDS ?? 60);
 const IDLE_SECONDS = Number(process.env.IDLE_SECONDS ?? 30);
 const SETTLE_MS = 5000;
+// A launch whose page began loading this much later than that app's earliest.
+const STALL_MS = 300;
 
 const apps = {
   letdown: { bin: process.env.LETDOWN_BIN, data: process.env.LETDOWN_PERF_DATA, identifier: "app.letdown.desktop" },
@@ -148,8 +151,31 @@ for (const [label, key, goal, digits] of rows) {
   const l = results.letdown.map((r) => r[key]);
   const b = results.baseline.map((r) => r[key]);
   const ratio = median(l) / median(b);
-  const goalText = goal ? `≤ ${goal}× ${ratio <= goal ? "met" : "**missed**"}` : `≤ 2 % ${median(l) <= 2 ? "met" : "**missed**"}`;
-  console.log(`| ${label} | ${cell(l, digits)} | ${cell(b, digits)} | ${ratio.toFixed(2)} | ${goalText} |`);
+  // CPU time is counted in 10 ms ticks: over less than the goal's 30 s, one
+  // tick is a large share of the window, so a short run is not judged.
+  const cpuGoal = IDLE_SECONDS >= 30 ? `≤ 2 % ${median(l) <= 2 ? "met" : "**missed**"}` : "≤ 2 % over 30 s: not judged";
+  const goalText = goal ? `≤ ${goal}× ${ratio <= goal ? "met" : "**missed**"}` : cpuGoal;
+  console.log(`| ${label} | ${cell(l, digits)} | ${cell(b, digits)} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : "—"} | ${goalText} |`);
+}
+// On about one launch in three, the baseline's page starts loading some
+// 500 ms late: its window is drawn while its web process is still starting
+// (BENCHMARKS.md). That stall is the stock behaviour the goal is measured
+// against, but it moves the baseline's median with how many launches it hits;
+// launch for launch compares the launches it spared.
+{
+  const spared = (name) => {
+    const runs = results[name].filter((r) => r.marks?.rust?.page !== undefined);
+    const first = Math.min(...runs.map((r) => r.marks.rust.page));
+    return runs.filter((r) => r.marks.rust.page < first + STALL_MS).map((r) => r.startupMs);
+  };
+  const l = spared("letdown");
+  const b = spared("baseline");
+  if (l.length && b.length) {
+    const ratio = median(l) / median(b);
+    console.log(
+      `| start-up, launches without the stall (ms; ${l.length} and ${b.length} of ${RUNS}) | ${cell(l, 0)} | ${cell(b, 0)} | ${ratio.toFixed(2)} | ≤ 1.15× ${ratio <= 1.15 ? "met" : "**missed**"} |`,
+    );
+  }
 }
 // On this machine WebKit's process launch sometimes takes ~500 ms longer, for
 // either app, before its page starts loading; with few runs that decides the

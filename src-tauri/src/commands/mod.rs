@@ -150,10 +150,10 @@ pub fn mark(what: &'static str) {
 
 /// The main window is made hidden (tauri.conf.json) and shown by the UI
 /// through this command as soon as its script runs, with the page's modules
-/// and style sheets in: made visible earlier, the web process's work for a
-/// visible window (its drawing surface, about 20 ms here) lands between
-/// their loads and holds the script back (BENCHMARKS.md). `open_main_window`
-/// shows it anyway if the page's scripts have not within
+/// and style sheets in. Made visible earlier, as the page loaded, the web
+/// process's work for a window that has become visible landed between their
+/// loads and held main.js back by about 17 ms here (BENCHMARKS.md).
+/// `open_main_window` shows it anyway if the page's scripts have not within
 /// `SHOWN_BY_THE_UI_WITHIN` of the page loading.
 ///
 /// Shown at once, WebKitGTK draws the empty view while its web process is
