@@ -41,6 +41,23 @@ test("the window, made hidden, is shown with the keyboard focus", async () => {
   await waitFor("Letdown's window to have the focus", () => focusedPid() === pid);
 });
 
+test("until its script has run, the page draws nothing, in a wide window too", async () => {
+  // The page as WebKit first lays it out: starting, no mode yet. The wide
+  // window's session layout (main as a grid) must not bring main back.
+  const seen = await app.execute(`
+    const body = document.body;
+    const mode = body.dataset.mode;
+    delete body.dataset.mode;
+    body.dataset.starting = "";
+    const shown = [...body.children].filter((el) => getComputedStyle(el).display !== "none").map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : ""));
+    delete body.dataset.starting;
+    body.dataset.mode = mode;
+    return { width: innerWidth, shown };
+  `);
+  assert.ok(seen.width >= 860, `the window is wide enough for the session layout (${seen.width} px)`);
+  assert.deepEqual(seen.shown, [], "nothing is drawn while the page starts");
+});
+
 test("the window is titled Letdown", async () => {
   assert.equal(await app.execute("return document.title"), "Letdown");
   // The native window's own title, as the X server knows it.
