@@ -636,9 +636,9 @@ async function start() {
   if (!boot) return;
   await showStartup(boot);
   marks.built = performance.now();
-  // The listeners below are four calls to Rust the first paint does not
-  // need: made after it, they no longer queue ahead of it (the re-read after
-  // them catches anything that changed meanwhile).
+  // The listeners below are calls to Rust the first paint does not need:
+  // made after it, they no longer queue ahead of it (the re-read after them
+  // catches anything that changed meanwhile).
   await reportPainted();
 
   await Promise.all([
