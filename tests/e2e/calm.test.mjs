@@ -209,8 +209,13 @@ test("settings: several photos, one chosen, one removed; the baby's name in the 
   }
   await app.execute("location.reload()");
   await waitFor("the app to be ready", () => app.execute("return document.body.dataset.ready === 'true'"));
+  // The thumbnails wait for the settings to open: start-up fetches and
+  // decodes only the photo it shows.
+  const loaded = "return [...document.querySelectorAll('#photo-list img')].map(i => i.naturalWidth > 0)";
+  assert.deepEqual(await app.execute(loaded), [false, false], "no thumbnail loaded while the settings are closed");
   await app.click("#footer-settings");
   await waitFor("settings", () => app.execute("return document.getElementById('settings').open"));
+  await waitFor("the thumbnails", async () => (await app.execute(loaded)).every(Boolean));
   const thumbs = await app.execute("return [...document.querySelectorAll('#photo-list .thumb')].map(b => b.getAttribute('aria-pressed'))");
   assert.deepEqual(thumbs, ["true", "false"], "the newest is shown");
   app.screenshot("calm-7-settings");

@@ -299,6 +299,9 @@ function renderPhotoList() {
       pick.setAttribute("aria-pressed", String(photo.id === photoState.active));
       pick.setAttribute("aria-label", `Show photo ${i + 1}, ${photo.original_name}`);
       const img = document.createElement("img");
+      // The list is in the settings, which start closed: each thumbnail is
+      // fetched and decoded when they open, not on the way to the first paint.
+      img.loading = "lazy";
       img.src = ipc.mediaUrl("thumb", photo.id);
       img.alt = "";
       pick.append(img);
