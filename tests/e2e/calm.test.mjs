@@ -211,11 +211,11 @@ test("settings: several photos, one chosen, one removed; the baby's name in the 
   await waitFor("the app to be ready", () => app.execute("return document.body.dataset.ready === 'true'"));
   // The thumbnails wait for the settings to open: start-up fetches and
   // decodes only the photo it shows.
-  const loaded = "return [...document.querySelectorAll('#photo-list img')].map(i => i.naturalWidth > 0)";
-  assert.deepEqual(await app.execute(loaded), [false, false], "no thumbnail loaded while the settings are closed");
+  const loaded = "return [...document.querySelectorAll('#photo-list img')].filter(i => i.naturalWidth > 0).length";
+  assert.equal(await app.execute(loaded), 0, "no thumbnail loaded while the settings are closed");
   await app.click("#footer-settings");
   await waitFor("settings", () => app.execute("return document.getElementById('settings').open"));
-  await waitFor("the thumbnails", async () => (await app.execute(loaded)).every(Boolean));
+  await waitFor("the thumbnails", async () => (await app.execute(loaded)) === 2);
   const thumbs = await app.execute("return [...document.querySelectorAll('#photo-list .thumb')].map(b => b.getAttribute('aria-pressed'))");
   assert.deepEqual(thumbs, ["true", "false"], "the newest is shown");
   app.screenshot("calm-7-settings");
@@ -255,4 +255,35 @@ test("the light theme keeps the screen readable", async () => {
   );
   app.screenshot("calm-8-light");
   await assertAccessible("light theme, in a session");
+});
+
+test("settings: a routine's step durations are changed and kept; an impossible one is refused", async () => {
+  const [routine] = await app.invoke("list_routines");
+  const inputs = "#edit-steps input";
+  await app.click("#footer-settings");
+  await waitFor("settings", () => app.execute("return document.getElementById('settings').open"));
+  // Built as the settings open, from the routine chosen in them.
+  const shown = await app.execute(`return [...document.querySelectorAll('${inputs}')].map(i => Number(i.value))`);
+  assert.deepEqual(shown, routine.steps.map((s) => Math.max(1, Math.round(s.planned_ms / 60_000))));
+
+  await app.execute(`document.querySelector('${inputs}').value = ''`);
+  await app.type(inputs, "4");
+  await app.click("#save-routine");
+  await app.waitForText("#notice-text", (t) => t === `“${routine.name}” saved.`);
+  const [saved] = (await app.invoke("list_routines")).filter((r) => r.id === routine.id);
+  assert.equal(saved.steps[0].planned_ms, 4 * 60_000);
+  assert.deepEqual(saved.steps.slice(1), routine.steps.slice(1), "the other steps as they were");
+
+  await app.execute(`document.querySelector('${inputs}').value = '0'`);
+  await app.click("#save-routine");
+  await app.waitForText("#notice-text", (t) => t === "Each step can last from 1 to 180 minutes.");
+  const [kept] = (await app.invoke("list_routines")).filter((r) => r.id === routine.id);
+  assert.equal(kept.steps[0].planned_ms, 4 * 60_000, "the refused duration changed nothing");
+
+  // Closed and opened again: built afresh from what was saved.
+  await app.execute("document.getElementById('settings').close()");
+  await app.click("#footer-settings");
+  await waitFor("settings again", () => app.execute("return document.getElementById('settings').open"));
+  assert.equal(await app.execute(`return document.querySelector('${inputs}').value`), "4");
+  await app.execute("document.getElementById('settings').close()");
 });

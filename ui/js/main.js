@@ -277,7 +277,7 @@ function showPhoto(photos) {
   if (!photos) return;
   photoState = photos;
   displayPhoto(photos.active);
-  renderPhotoList();
+  if (settingsOpen()) renderPhotoList();
   clearInterval(rotateTimer);
   const minutes = prefs?.rotate_minutes ?? 0;
   if (minutes > 0 && photos.photos.length > 1) {
@@ -299,8 +299,8 @@ function renderPhotoList() {
       pick.setAttribute("aria-pressed", String(photo.id === photoState.active));
       pick.setAttribute("aria-label", `Show photo ${i + 1}, ${photo.original_name}`);
       const img = document.createElement("img");
-      // The list is in the settings, which start closed: each thumbnail is
-      // fetched and decoded when they open, not on the way to the first paint.
+      // Fetched and decoded once scrolled into view: a long list costs
+      // only the thumbnails the parent sees.
       img.loading = "lazy";
       img.src = ipc.mediaUrl("thumb", photo.id);
       img.alt = "";
@@ -494,10 +494,16 @@ function showRoutines(list) {
   $("routine").replaceChildren(...routines.map((r) => new Option(r.name, r.id)));
   $("edit-routine").replaceChildren(...routines.map((r) => new Option(r.name, r.id)));
   if (keep) $("routine").value = keep;
-  renderRoutineEditor();
+  if (settingsOpen()) renderRoutineEditor();
 }
 
+// The settings' photo list and routine editor are built as they open, and
+// again if what they show changes while they are open: the first paint does
+// not wait for them (nor start fetching thumbnails).
+const settingsOpen = () => $("settings").open;
 function openSettings() {
+  renderPhotoList();
+  renderRoutineEditor();
   $("settings").showModal();
   renderBackups();
 }
