@@ -109,11 +109,11 @@ fn open_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .on_page_load(|window, page| {
             // The UI shows the window as its script starts (`show_window`).
             // Should the page's scripts never run, it is shown anyway, a
-            // little later, with whatever the page could draw.
+            // little later, saying so.
             if page.event() == tauri::webview::PageLoadEvent::Finished {
                 std::thread::spawn(move || {
                     std::thread::sleep(commands::SHOWN_BY_THE_UI_WITHIN);
-                    commands::reveal(&window);
+                    commands::show_not_started(&window);
                 });
             }
         })

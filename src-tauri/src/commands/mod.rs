@@ -170,6 +170,22 @@ pub fn show_window<R: Runtime>(window: tauri::WebviewWindow<R>) {
 /// UI has not shown it: its scripts failed to load or run.
 pub const SHOWN_BY_THE_UI_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// Shows the window if its page's scripts have not (they failed to load or
+/// run), with the page's own message for that (`#not-started` in
+/// index.html) instead of an empty window. Should the scripts only be slow,
+/// they take the message away as they draw the screen.
+pub fn show_not_started<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    if window.is_visible().unwrap_or(true) {
+        return;
+    }
+    eprintln!(
+        "Letdown: the window's scripts had not started {} s after its page loaded",
+        SHOWN_BY_THE_UI_WITHIN.as_secs()
+    );
+    let _ = window.eval("document.body.dataset.notStarted = ''");
+    reveal(window);
+}
+
 /// Brings the window in front with the keyboard (a second launch): restored
 /// if minimised, and shown by `reveal` if it is still hidden at start-up.
 pub fn bring_to_front<R: Runtime>(window: &tauri::WebviewWindow<R>) {
