@@ -26,6 +26,16 @@ cargo test --workspace -- --include-ignored
 say "UI logic tests (node --test)"
 node --test tests/ui/*.test.mjs
 say "Building the app for the end-to-end tests"
+# First a copy whose page cannot run its scripts, as a damaged install would
+# be: the same app built with a syntax error in main.js (TAURI_CONFIG is
+# merged into tauri.conf.json at build time), for not-started.test.mjs.
+broken_ui="$ROOT/target/broken-ui"
+rm -rf "$broken_ui" && cp -r ui "$broken_ui"
+echo "this is not JavaScript (" >>"$broken_ui/js/main.js"
+TAURI_CONFIG="{\"build\":{\"frontendDist\":\"$broken_ui\"}}" cargo build -p letdown --quiet --bin letdown
+# Its own folder, so the process is still called "letdown".
+mkdir -p target/broken-ui-app && cp target/debug/letdown target/broken-ui-app/letdown
+export LETDOWN_BROKEN_UI_BIN="$ROOT/target/broken-ui-app/letdown"
 cargo build -p letdown --quiet --bins --examples
 export LETDOWN_BIN="$ROOT/target/debug/letdown"
 say "End-to-end tests on the real app (screenshots in target/e2e-screens/)"

@@ -58,30 +58,6 @@ test("until its script has run, the page draws nothing, in a wide window too", a
   assert.deepEqual(seen.shown, [], "nothing is drawn while the page starts");
 });
 
-test("a page whose scripts never ran says so in plain words", async () => {
-  // What Rust's fallback (commands::show_not_started) does to a page still
-  // starting 2 s after it loaded, before it shows the window.
-  const seen = await app.execute(`
-    const body = document.body;
-    body.dataset.starting = "";
-    body.dataset.notStarted = "";
-    const shown = [...body.children].filter((el) => getComputedStyle(el).display !== "none");
-    const box = document.getElementById("not-started").getBoundingClientRect();
-    return {
-      shown: shown.map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")),
-      text: shown.map((el) => el.textContent.replace(/\\s+/g, " ").trim()).join(" "),
-      inView: box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth,
-    };
-  `);
-  app.screenshot("app-not-started");
-  await app.execute("delete document.body.dataset.notStarted; delete document.body.dataset.starting;");
-  assert.deepEqual(seen.shown, ["p#not-started"], "the message alone");
-  assert.match(seen.text, /^Letdown could not finish opening\. Please close this window and open Letdown again\./);
-  assert.match(seen.text, /your diary and photos stay safe/);
-  assert.ok(seen.inView, "all of it in the window");
-  await waitFor("the screen back", () => app.execute("return getComputedStyle(document.getElementById('calm')).display !== 'none'"));
-});
-
 test("the window is titled Letdown", async () => {
   assert.equal(await app.execute("return document.title"), "Letdown");
   // The native window's own title, as the X server knows it.

@@ -237,6 +237,8 @@ export async function launch({
   home = mkdtempSync(join(tmpdir(), "letdown-e2e-")),
   env: extraEnv = {},
   welcome = false,
+  bin = BIN,
+  ready = true,
 } = {}) {
   if (!process.env.DISPLAY) throw new Error("no DISPLAY: run the e2e tests through scripts/run-tests.sh");
   const port = await freePort();
@@ -262,7 +264,7 @@ export async function launch({
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
-      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application: BIN } } },
+      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application: bin } } },
     }),
   }, 60_000);
   const json = await response.json();
@@ -271,6 +273,8 @@ export async function launch({
     throw new Error(`could not start Letdown through WebDriver: ${json.value?.message}`);
   }
   const app = new App(base, json.value.sessionId, driver, home);
+  // `ready: false` is for a page that is not expected to get there.
+  if (!ready) return app;
   await waitFor("the calm screen to be ready", async () => app.execute("return document.body.dataset.ready === 'true'"));
   // The first-run welcome is closed (as a parent's "Start using Letdown"
   // does) unless the test is about it.
