@@ -8,11 +8,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { launch, query, recordFault, waitFor } from "./driver.mjs";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const SEED = join(ROOT, "target/debug/examples/seed_diary");
+import { launch, query, recordFault, seedDiary, waitFor } from "./driver.mjs";
 
 const isoDay = (daysAgo) => {
   const d = new Date();
@@ -28,10 +24,10 @@ test("a copy a day, the last 7 kept, and one put back from Settings", async () =
   mkdirSync(backups, { recursive: true });
   // Seven earlier copies, 1 to 7 days old, each with (days ago) sessions.
   for (let ago = 1; ago <= 7; ago++) {
-    execFileSync(SEED, [join(backups, `diary-${isoDay(ago)}.sqlite3`), String(ago)]);
+    seedDiary(join(backups, `diary-${isoDay(ago)}.sqlite3`), ago);
     execFileSync("sqlite3", [join(backups, `diary-${isoDay(ago)}.sqlite3`), "PRAGMA journal_mode = DELETE;"]);
   }
-  execFileSync(SEED, [join(data, "diary.sqlite3"), "20"]);
+  seedDiary(join(data, "diary.sqlite3"), 20);
 
   const app = await launch({ home });
   try {

@@ -10,11 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { launch, query, waitFor } from "./driver.mjs";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const SEED = join(ROOT, "target/debug/examples/seed_diary");
+import { launch, query, seedDiary, waitFor } from "./driver.mjs";
 const SESSIONS = 30_000;
 const PAGE = 60;
 
@@ -24,7 +20,7 @@ before(async () => {
   const home = mkdtempSync(join(tmpdir(), "letdown-e2e-"));
   out = mkdtempSync(join(tmpdir(), "letdown-export-"));
   const diary = join(home, "data", "app.letdown.desktop", "diary.sqlite3");
-  execFileSync(SEED, [diary, String(SESSIONS)], { timeout: 120_000 });
+  seedDiary(diary, SESSIONS);
   app = await launch({ home });
 });
 after(async () => {

@@ -12,6 +12,21 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const SCREENS = join(ROOT, "target/e2e-screens");
 export const BIN = process.env.LETDOWN_BIN ?? join(ROOT, "target/debug/letdown");
 
+/** A new home for `launch`, its data folder made: `diary` is where the app
+ * keeps its diary. */
+export function newHome() {
+  const dir = mkdtempSync(join(tmpdir(), "letdown-e2e-"));
+  const data = join(dir, "data", "app.letdown.desktop");
+  mkdirSync(data, { recursive: true });
+  return { dir, data, diary: join(data, "diary.sqlite3") };
+}
+
+/** Writes a diary of `sessions` finished sessions to `file` (the
+ * seed_diary example, built by scripts/run-tests.sh). */
+export function seedDiary(file, sessions) {
+  execFileSync(join(ROOT, "target/debug/examples/seed_diary"), [file, String(sessions)], { timeout: 120_000 });
+}
+
 /** Records one fault or bad input a test tried, with what the parent saw and
  * what was kept, for the fault table (scripts/fault-table.mjs → docs/FAULTS.md). */
 export function recordFault({ fault, tries, sees, kept }) {

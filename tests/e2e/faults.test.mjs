@@ -7,25 +7,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { launch, query, recordFault, waitFor } from "./driver.mjs";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const SEED = join(ROOT, "target/debug/examples/seed_diary");
-
-/** A new home whose data folder holds `bytes` (or a seeded diary) as the diary. */
-function home() {
-  const dir = mkdtempSync(join(tmpdir(), "letdown-e2e-"));
-  const data = join(dir, "data", "app.letdown.desktop");
-  mkdirSync(data, { recursive: true });
-  return { dir, data, diary: join(data, "diary.sqlite3") };
-}
+import { launch, newHome as home, query, recordFault, seedDiary, waitFor } from "./driver.mjs";
 
 function seeded(diary, sessions) {
-  execFileSync(SEED, [diary, String(sessions)], { timeout: 60_000 });
+  seedDiary(diary, sessions);
   execFileSync("sqlite3", [diary, "PRAGMA wal_checkpoint(TRUNCATE);"]);
 }
 

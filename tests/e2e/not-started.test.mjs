@@ -5,24 +5,16 @@
 // page's own message instead of an empty window; the diary loses nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { launch, query, recordFault, waitFor, xdotool } from "./driver.mjs";
+import { existsSync } from "node:fs";
+import { launch, newHome, query, recordFault, seedDiary, waitFor, xdotool } from "./driver.mjs";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const SEED = join(ROOT, "target/debug/examples/seed_diary");
 const BROKEN = process.env.LETDOWN_BROKEN_UI_BIN;
 
 test("a page whose scripts never run is shown anyway, saying so in plain words", { skip: !BROKEN && "LETDOWN_BROKEN_UI_BIN not set: run through scripts/run-tests.sh" }, async () => {
   assert.ok(existsSync(BROKEN), BROKEN);
-  const home = mkdtempSync(join(tmpdir(), "letdown-e2e-"));
-  const data = join(home, "data", "app.letdown.desktop");
-  mkdirSync(data, { recursive: true });
-  execFileSync(SEED, [join(data, "diary.sqlite3"), "12"], { timeout: 60_000 });
-  const app = await launch({ home, bin: BROKEN, ready: false });
+  const { dir, diary } = newHome();
+  seedDiary(diary, 12);
+  const app = await launch({ home: dir, bin: BROKEN, ready: false });
   try {
     const pid = app.letdownPid();
     assert.ok(pid, "the app runs");
