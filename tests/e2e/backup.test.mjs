@@ -53,6 +53,7 @@ test("a copy a day, the last 7 kept, and one put back from Settings", async () =
     const said = await waitFor("the notice", async () => (await app.execute("const n = document.getElementById('notice'); return n.hidden ? '' : document.getElementById('notice-text').textContent")) || null);
     assert.match(said, /Your diary is back as it was on that day\. The diary you had until now is kept as “diary-before-restore-\d{8}-\d{6}\.sqlite3”/);
     app.screenshot("backup-restored");
+    assert.deepEqual(await app.layoutProblems(), [], "the notice covers whole lines, and nothing needs a scroll");
 
     assert.equal(finished(app.diaryPath), 3, "the diary is the copy from 3 days ago");
     const aside = readdirSync(data).filter((f) => /^diary-before-restore-\d{8}-\d{6}\.sqlite3$/.test(f));

@@ -70,6 +70,7 @@ test("first run: a light welcome that can be skipped, and it is accessible", asy
   assert.equal(await app.execute("return !!document.body.dataset.discreet"), false, "Esc in a dialog is not discreet mode");
   await assertAccessible("calm screen before a session");
   app.screenshot("calm-1-ready");
+  assert.deepEqual(await app.layoutProblems(), [], "the calm screen fits the window whole");
 });
 
 test("a whole session by keyboard alone", async () => {
@@ -113,6 +114,8 @@ test("a whole session by keyboard alone", async () => {
   await app.press(KEY.enter); // Enter saves
   await waitFor("the finish sheet to close", () => isHidden("finish"));
   assert.equal(await app.text("#notice-text"), "Saved to your diary.");
+  app.screenshot("calm-3-saved-notice");
+  assert.deepEqual(await app.layoutProblems(), [], "the notice covers no line in part");
 
   const [row] = query(app.diaryPath, "SELECT * FROM sessions WHERE status = 'finished' ORDER BY id DESC LIMIT 1");
   assert.equal(row.amount_left_ml, 70);

@@ -26,10 +26,13 @@ test("the app says sound is unavailable, offers a retry, and still runs a sessio
   await waitFor("the sound message", async () => !(await app.execute("return document.getElementById('sound-problem').hidden")));
   assert.match(await app.text("#sound-problem-text"), /Sound is unavailable/);
   app.screenshot("no-sound-1-message");
+  assert.deepEqual(await app.layoutProblems(), [], "the message covers nothing, and nothing needs a scroll");
   const retried = await app.invoke("retry_sound");
   assert.equal(retried.status.state, "unavailable");
   await app.click("#start");
   await app.waitForText("#step-name", (t) => t === "Warm-up");
   await app.press("l");
   await app.waitForText("#letdowns", (t) => t === "1 let-down");
+  app.screenshot("no-sound-2-session");
+  assert.deepEqual(await app.layoutProblems(), [], "during the session too");
 });
