@@ -47,6 +47,7 @@ test("a session runs warm-up, massage and pumping, with let-downs, a side and a 
   // The engine moves on by itself, and the screen follows its events.
   await app.waitForText("#step-name", (t) => t === "Massage");
   app.screenshot("session-2-massage");
+  assert.deepEqual(await app.layoutProblems(), [], "session-2-massage: all of it in view, whole");
   await app.waitForText("#step-name", (t) => t === "Pumping");
   // Each change was marked by a soft chime: heard, and never above -20 dBFS.
   const heard = await recording.stop();
@@ -83,10 +84,12 @@ test("a session runs warm-up, massage and pumping, with let-downs, a side and a 
   await app.type("#tags", "work, tea");
   await app.type("#note", "Calm room today");
   app.screenshot("session-5-finish");
+  assert.deepEqual(await app.layoutProblems(), [], "session-5-finish: all of it in view, whole");
   await app.click("#save");
   await app.waitForText("#notice-text", (t) => t === "Saved to your diary.");
   assert.equal(await stepName(), "Letdown");
   app.screenshot("session-6-saved");
+  assert.deepEqual(await app.layoutProblems(), [], "session-6-saved: all of it in view, whole");
 
   // The diary file on disk has the session with every mark.
   const [row] = query(app.diaryPath, "SELECT * FROM sessions");
