@@ -148,9 +148,8 @@ class App {
   /** What on the calm screen cannot be read whole, in words; empty when
    * everything can. The screen needing a scroll; a line of text or a control
    * that the footer overlaps at all (it stays up, so it must cover nothing);
-   * one that a passing notice
-   * covers only in part (covering a line whole, for a few seconds, is what
-   * a notice does). */
+   * one that a passing notice covers only in part (covering a line whole,
+   * for a few seconds, is what a notice does). */
   async layoutProblems() {
     return this.execute(`
       const main = document.querySelector("main");
@@ -164,15 +163,14 @@ class App {
         if (!node.textContent.trim() || !shown(node.parentElement)) continue;
         const range = document.createRange();
         range.selectNodeContents(node);
-        for (const box of range.getClientRects()) pieces.push({ what: \`"\${node.textContent.trim().slice(0, 30)}"\`, el: node.parentElement, box });
+        for (const box of range.getClientRects()) pieces.push({ what: \`"\${node.textContent.trim().slice(0, 30)}"\`, box });
       }
-      for (const el of main.querySelectorAll("button, select, input")) if (shown(el)) pieces.push({ what: \`#\${el.id || el.textContent.trim()}\`, el, box: el.getBoundingClientRect() });
+      for (const el of main.querySelectorAll("button, select, input")) if (shown(el)) pieces.push({ what: \`#\${el.id || el.textContent.trim()}\`, box: el.getBoundingClientRect() });
       const meet = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
       const inside = (a, b) => a.left >= b.left && a.right <= b.right && a.top >= b.top && a.bottom <= b.bottom;
-      for (const { what, el, box } of pieces) {
+      for (const { what, box } of pieces) {
         if (!box.width || !box.height) continue;
         for (const cover of covers) {
-          if (cover.el.contains(el)) continue;
           if (meet(box, cover.box) && !(cover.passing && inside(box, cover.box))) problems.push(\`\${what} under .\${cover.el.className.replaceAll(" ", ".")}\`);
         }
       }
