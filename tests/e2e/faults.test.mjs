@@ -148,12 +148,17 @@ test("a full disk: the app starts, says so, and carries on once space is freed, 
       const said = await noticeText(app);
       assert.match(said, /The disk is full, so Letdown cannot open your diary\. Free some space, then press Try again; nothing in it was lost\./);
       app.screenshot("fault-disk-full");
+      // The routines are in the diary: the choice says so rather than standing empty.
+      assert.deepEqual(
+        await app.execute("const r = document.getElementById('routine'); return [r.disabled, [...r.options].map((o) => o.text)]"),
+        [true, ["Not available until the diary opens"]],
+      );
       // Once space is freed, as the message asks, "Try again" carries on.
       rmSync(join(h.data, "filler"));
       assert.equal(await app.text("#undo"), "Try again");
       // (Pressed from a timer: the page reloads under the click.)
       await app.execute("setTimeout(() => document.getElementById('undo').click(), 50)");
-      await waitFor("the window to start afresh", async () => app.execute("return document.body.dataset.ready === 'true' && document.getElementById('routine').options.length > 0"));
+      await waitFor("the window to start afresh", async () => app.execute("const r = document.getElementById('routine'); return document.body.dataset.ready === 'true' && !r.disabled && r.options.length > 0"));
       // Now that the diary is read, its first-day welcome shows: closed, as a parent would.
       await app.execute("const w = document.getElementById('welcome'); if (w.open) w.close();");
       const state = await app.invoke("get_state");

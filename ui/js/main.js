@@ -491,7 +491,11 @@ async function saveRoutine() {
 function showRoutines(list) {
   routines = list ?? [];
   const keep = $("routine").value;
-  $("routine").replaceChildren(...routines.map((r) => new Option(r.name, r.id)));
+  // No routines read (the diary could not be opened; the notice says why):
+  // the select says so rather than standing empty.
+  const options = list ? routines.map((r) => new Option(r.name, r.id)) : [new Option("Not available until the diary opens", "")];
+  $("routine").replaceChildren(...options);
+  $("routine").disabled = !list;
   $("edit-routine").replaceChildren(...routines.map((r) => new Option(r.name, r.id)));
   if (keep) $("routine").value = keep;
   if (settingsOpen()) renderRoutineEditor();

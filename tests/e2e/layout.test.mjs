@@ -1,0 +1,62 @@
+// The calm screen in smaller windows, as on a small laptop screen or beside
+// another window: idle, in a session and finishing it, everything is in view
+// and whole (no scroll, nothing under the footer) down to 800 × 600.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { launch, waitFor } from "./driver.mjs";
+
+const SIZES = [
+  [1366, 768],
+  [1280, 720],
+  [1024, 600],
+  [800, 700],
+  [800, 600],
+];
+
+let app;
+let window;
+before(async () => {
+  app = await launch();
+  [window] = execFileSync("xdotool", ["search", "--onlyvisible", "--pid", String(app.letdownPid())], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+});
+after(async () => {
+  if (window) execFileSync("xdotool", ["windowsize", "--sync", window, "1024", "700"]);
+  await app?.close();
+});
+
+/** Resizes the window, then waits for the page's `resize` event at the new
+ * size (sent as the page's media queries are evaluated again) and a frame
+ * after it, so what is measured is laid out for that size. */
+async function resize(width, height) {
+  await app.execute(`window.resizedTo = null; addEventListener("resize", () => { window.resizedTo = innerWidth + "x" + innerHeight; });`);
+  execFileSync("xdotool", ["windowsize", "--sync", window, String(width), String(height)]);
+  await waitFor(`the page resized to ${width} × ${height}`, () => app.execute(`return window.resizedTo === "${width}x${height}"`));
+  await app.executeAsync("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));");
+}
+
+async function fitsAtEverySize(screen) {
+  for (const [width, height] of SIZES) {
+    await resize(width, height);
+    assert.deepEqual(await app.layoutProblems(), [], `${screen} at ${width} × ${height}: all of it in view, whole`);
+  }
+  app.screenshot(`layout-${screen}-800x600`);
+}
+
+test("idle: the calm screen fits", async () => {
+  await fitsAtEverySize("idle");
+});
+
+test("in a session: the dial and every control fit", async () => {
+  await app.click("#start");
+  await waitFor("the session", async () => (await app.execute("return document.body.dataset.mode")) === "running");
+  await fitsAtEverySize("session");
+});
+
+test("finishing: the sheet and its buttons fit", async () => {
+  await app.click("#end");
+  await waitFor("the finish sheet", async () => !(await app.execute("return document.getElementById('finish').hidden")));
+  await fitsAtEverySize("finish");
+});
