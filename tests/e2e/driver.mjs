@@ -252,6 +252,13 @@ class App {
     });
   }
 
+  /** Resizes the app's window on the virtual screen, as a person dragging
+   * its edge would; returns once X has done it (the page follows after). */
+  resizeWindow(width, height) {
+    const [window] = xdotool("search", "--onlyvisible", "--pid", String(this.letdownPid())).split("\n");
+    xdotool("windowsize", "--sync", window, String(width), String(height));
+  }
+
   /** Ends the app; `keepData` leaves its data folder for a relaunch. Whatever
    * WebDriver does not close is killed, so nothing outlives the test. */
   async close({ keepData = false } = {}) {

@@ -3,7 +3,6 @@
 // and whole (no scroll, nothing under the footer) down to 800 × 600.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { launch, waitFor } from "./driver.mjs";
 
 const SIZES = [
@@ -15,15 +14,12 @@ const SIZES = [
 ];
 
 let app;
-let window;
 before(async () => {
   app = await launch();
-  [window] = execFileSync("xdotool", ["search", "--onlyvisible", "--pid", String(app.letdownPid())], { encoding: "utf8" })
-    .split("\n")
-    .filter(Boolean);
+  // The size the page last had its `resize` event for.
+  await app.execute(`addEventListener("resize", () => { window.resizedTo = innerWidth + "x" + innerHeight; });`);
 });
 after(async () => {
-  if (window) execFileSync("xdotool", ["windowsize", "--sync", window, "1024", "700"]);
   await app?.close();
 });
 
@@ -31,8 +27,8 @@ after(async () => {
  * size (sent as the page's media queries are evaluated again) and a frame
  * after it, so what is measured is laid out for that size. */
 async function resize(width, height) {
-  await app.execute(`window.resizedTo = null; addEventListener("resize", () => { window.resizedTo = innerWidth + "x" + innerHeight; });`);
-  execFileSync("xdotool", ["windowsize", "--sync", window, String(width), String(height)]);
+  await app.execute("window.resizedTo = null;");
+  app.resizeWindow(width, height);
   await waitFor(`the page resized to ${width} × ${height}`, () => app.execute(`return window.resizedTo === "${width}x${height}"`));
   await app.executeAsync("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));");
 }

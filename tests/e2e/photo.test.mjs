@@ -3,7 +3,6 @@
 // through WebDriver), shown full-window, and kept when a bad file is offered.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { launch, makeFixtures, waitFor } from "./driver.mjs";
@@ -59,19 +58,15 @@ test("a chosen photo fills the calm screen", async () => {
 });
 
 test("a window made larger than the window-sized copy covers gets the large copy", async () => {
-  const [window] = execFileSync("xdotool", ["search", "--onlyvisible", "--pid", String(app.letdownPid())], { encoding: "utf8" })
-    .split("\n")
-    .filter(Boolean);
-  const resize = (width, height) => execFileSync("xdotool", ["windowsize", "--sync", window, String(width), String(height)]);
   try {
-    resize(1800, 1000);
+    app.resizeWindow(1800, 1000);
     const large = await waitFor("the large copy", async () => {
       const s = await shownPhoto();
       return /\/photo\/[0-9a-f]+$/.test(s.url) ? s : null;
     });
     assert.deepEqual([large.width, large.height], [2560, 1920]);
   } finally {
-    resize(1024, 700);
+    app.resizeWindow(1024, 700);
   }
   const back = await waitFor("the window copy again", async () => {
     const s = await shownPhoto();
