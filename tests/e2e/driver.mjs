@@ -22,9 +22,12 @@ export function newHome() {
 }
 
 /** Writes a diary of `sessions` finished sessions to `file` (the
- * seed_diary example, built by scripts/run-tests.sh). */
+ * seed_diary example, built by scripts/run-tests.sh), the newest starting
+ * now, all at this machine's present UTC offset so the app's days are the
+ * test's days in any time zone. */
 export function seedDiary(file, sessions) {
-  execFileSync(join(ROOT, "target/debug/examples/seed_diary"), [file, String(sessions)], { timeout: 120_000 });
+  const offsetMin = String(-new Date().getTimezoneOffset());
+  execFileSync(join(ROOT, "target/debug/examples/seed_diary"), [file, String(sessions), offsetMin], { timeout: 120_000 });
 }
 
 /** Records one fault or bad input a test tried, with what the parent saw and
