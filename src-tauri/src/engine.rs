@@ -277,10 +277,6 @@ impl<C: Clock> Engine<C> {
         &mut self.diary
     }
 
-    pub fn clock(&self) -> &C {
-        &self.clock
-    }
-
     /// The session's running time right now.
     fn active_now(&self, live: &Live) -> u64 {
         if !live.session.running() {
@@ -505,12 +501,12 @@ impl<C: Clock> Engine<C> {
         Ok(self.snapshot())
     }
 
-    /// Everything the screen needs, as of now.
     /// The id of the session in progress, if there is one.
     pub fn session_id(&self) -> Option<i64> {
         self.live.as_ref().map(|live| live.id)
     }
 
+    /// Everything the screen needs, as of now.
     pub fn snapshot(&self) -> Snapshot {
         let can_undo_discard = self
             .discarded

@@ -101,12 +101,9 @@ pub fn startup_answer<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Start
 
 /// The main window's first script, run before its page: the `startup`
 /// answer as `__LETDOWN_STARTUP__` (`null` if it could not be written; the UI
-/// then asks over IPC), and the shown photo's window-sized copy asked for at
-/// once. That copy is only fetched, not decoded: the UI picks the copy it
-/// shows (the large one on a big or dense screen) and decodes that. Fetched
-/// here, its bytes are in WebKit's cache before the page's modules have
-/// loaded, instead of arriving while the web process is busy drawing the
-/// first screen (about 10 ms to the photo painted, BENCHMARKS.md).
+/// then asks over IPC), and the shown photo's window-sized copy fetched (not
+/// decoded) at once, so its bytes are cached before the page's modules have
+/// loaded (BENCHMARKS.md, start-up).
 pub fn first_script(answer: &Startup) -> String {
     // JSON is a JavaScript expression.
     let json = serde_json::to_string(answer).unwrap_or_else(|_| "null".into());
@@ -149,18 +146,10 @@ pub fn mark(what: &'static str) {
 }
 
 /// The main window is made hidden (tauri.conf.json) and shown by the UI
-/// through this command as soon as its script runs, with the page's modules
-/// and style sheets in. Made visible earlier, as the page loaded, the web
-/// process's work for a window that has become visible landed between their
-/// loads and held main.js back by about 17 ms here (BENCHMARKS.md).
-/// `open_main_window` shows it anyway if the page's scripts have not within
+/// through this command as soon as its script runs: shown earlier, WebKitGTK
+/// could stall its first draw (BENCHMARKS.md, start-up). `open_main_window`
+/// shows it anyway if the page's scripts have not within
 /// `SHOWN_BY_THE_UI_WITHIN` of the page loading.
-///
-/// Shown at once, WebKitGTK draws the empty view while its web process is
-/// still starting: the draw waits for the web process, which waits for the
-/// app's main thread, and both sit out a 500 ms timeout on about one launch
-/// in three (the main thread's stack, sampled with `perf`: GTK's draw, into
-/// WebKit, parked on a condition variable; BENCHMARKS.md has the details).
 #[tauri::command]
 pub fn show_window<R: Runtime>(window: tauri::WebviewWindow<R>) {
     reveal(&window);
