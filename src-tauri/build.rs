@@ -16,7 +16,7 @@ fn letdown_commands() -> &'static [&'static str] {
         "ui_ready",
         "show_window",
         "get_state",
-        "list_routines",
+        "reopen_diary",
         "save_routine",
         "start_session",
         "session_intent",

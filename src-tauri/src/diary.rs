@@ -172,23 +172,6 @@ pub struct OpenSession {
     pub events: Vec<Event>,
 }
 
-/// The folder of the diary opened last, for [`disk_is_full`].
-static DIARY_DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-
-/// Whether the diary's disk has no room left, found by trying to write a
-/// small file beside it (which is then removed).
-pub(crate) fn disk_is_full() -> bool {
-    let Some(dir) = DIARY_DIR.get() else {
-        return false;
-    };
-    let probe = tempfile::tempfile_in(dir).and_then(|mut f| {
-        use std::io::Write;
-        f.write_all(&[0u8; 64 * 1024])?;
-        f.sync_all()
-    });
-    matches!(probe, Err(e) if e.kind() == std::io::ErrorKind::StorageFull)
-}
-
 fn map_open_error(e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
@@ -215,7 +198,7 @@ impl Diary {
     /// Opens (creating if needed) the diary file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Diary> {
         if let Some(dir) = path.parent() {
-            let _ = DIARY_DIR.set(dir.to_path_buf());
+            crate::disk::set_diary_dir(dir);
         }
         Self::setup(Connection::open(path).map_err(map_open_error)?)
     }
@@ -691,8 +674,8 @@ impl Diary {
         &self.conn
     }
 
-    /// Direct access for tests and benchmarks that build diaries in bulk.
-    #[doc(hidden)]
+    /// The connection itself, for work that needs a transaction across
+    /// several statements (history edits, backups) or bulk writes (the seed).
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
     }

@@ -1,5 +1,7 @@
 //! The one error type every command returns, written for a tired parent, not a developer.
 
+use std::sync::Arc;
+
 use serde::ser::SerializeStruct;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,9 +50,18 @@ pub enum Error {
     Export(String),
     #[error("A file with that name is already there.")]
     FileExists,
-    /// The diary could not be opened when the app started; `message` says why.
-    #[error("{message}")]
-    Startup { kind: &'static str, message: String },
+    /// The diary is not open: it could not be opened at start-up (or at the
+    /// last "Try again"), for the reason inside.
+    #[error("{}", not_open_message(.0))]
+    NotOpen(Arc<Error>),
+}
+
+/// Why the diary is not open, as the window says it.
+fn not_open_message(why: &Error) -> String {
+    match why {
+        Error::DiskFull => "The disk is full, so Letdown cannot open your diary. Free some space, then press Try again; nothing in it was lost.".into(),
+        e => e.to_string(),
+    }
 }
 
 impl From<rusqlite::Error> for Error {
@@ -60,7 +71,7 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DiskFull) => Error::DiskFull,
-            Some(rusqlite::ErrorCode::SystemIoFailure) if crate::diary::disk_is_full() => {
+            Some(rusqlite::ErrorCode::SystemIoFailure) if crate::disk::diary_disk_is_full() => {
                 Error::DiskFull
             }
             _ => Error::Db(e),
@@ -86,7 +97,7 @@ impl Error {
             Error::SessionInProgress => "session_in_progress",
             Error::NoSession => "no_session",
             Error::UndoExpired => "undo_expired",
-            Error::Startup { kind, .. } => kind,
+            Error::NotOpen(why) => why.kind(),
             Error::BadFile(_) => "bad_file",
             Error::BadImage(_) => "bad_image",
             Error::BadClip(_) => "bad_clip",
@@ -95,14 +106,26 @@ impl Error {
             Error::FileExists => "file_exists",
         }
     }
+
+    /// Whether trying again may work once the parent has done something (freed
+    /// some space, closed another program): the UI offers "Try again".
+    pub fn retryable(&self) -> bool {
+        match self {
+            Error::DiskFull | Error::DiaryBusy => true,
+            Error::NotOpen(why) => why.retryable(),
+            _ => false,
+        }
+    }
 }
 
-/// Serialised as `{ kind, message }` so the UI can show `message` as is.
+/// Serialised as `{ kind, message, retryable }` so the UI can show `message`
+/// as is and offer "Try again" where it may help.
 impl serde::Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Error", 2)?;
+        let mut s = serializer.serialize_struct("Error", 3)?;
         s.serialize_field("kind", self.kind())?;
         s.serialize_field("message", &self.to_string())?;
+        s.serialize_field("retryable", &self.retryable())?;
         s.end()
     }
 }
@@ -120,5 +143,22 @@ mod tests {
         let message = json["message"].as_str().unwrap();
         assert!(message.starts_with("Letdown could not open its data folder"));
         assert!(message.contains("disk full"));
+        assert_eq!(json["retryable"], false);
+    }
+
+    #[test]
+    fn a_diary_not_open_for_a_passing_reason_can_be_tried_again() {
+        let full = serde_json::to_value(Error::NotOpen(Arc::new(Error::DiskFull))).unwrap();
+        assert_eq!(full["kind"], "disk_full");
+        assert_eq!(full["retryable"], true);
+        assert!(full["message"]
+            .as_str()
+            .unwrap()
+            .contains("press Try again"));
+        let busy = Error::NotOpen(Arc::new(Error::DiaryBusy));
+        assert!(busy.retryable());
+        let too_new = Error::NotOpen(Arc::new(Error::DiaryTooNew));
+        assert!(!too_new.retryable());
+        assert_eq!(too_new.kind(), "diary_too_new");
     }
 }

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod clip;
 mod commands;
 pub mod diary;
+mod disk;
 pub mod engine;
 pub mod error;
 pub mod export;
@@ -24,6 +25,12 @@ pub use error::Error;
 
 use tauri::{AppHandle, Builder, Context, Manager, Runtime, WebviewWindowBuilder};
 use tauri_plugin_window_state::StateFlags;
+
+/// Opens the diary and starts the sound and timer threads: `setup`'s first
+/// step, public for tests on the mock runtime, which never runs `setup`.
+pub fn start_state<R: Runtime>(app: &AppHandle<R>) {
+    app.manage(state::AppState::start(app));
+}
 
 /// Everything the app is, minus the runtime: `run()` passes the real builder,
 /// tests pass `tauri::test::mock_builder()`.
@@ -44,8 +51,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         })
         .setup(|app| {
             commands::mark("setup");
-            let state = state::AppState::start(app.handle());
-            app.manage(state);
+            start_state(app.handle());
             open_main_window(app.handle())?;
             commands::mark("setup_done");
             Ok(())
@@ -56,7 +62,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::ui_ready,
             commands::show_window,
             commands::session::get_state,
-            commands::session::list_routines,
+            commands::session::reopen_diary,
             commands::session::save_routine,
             commands::session::start_session,
             commands::session::session_intent,

@@ -1,15 +1,15 @@
-//! The app's shared state inside Tauri: the engine behind a lock, the sound
-//! thread, and the timer thread that moves sessions on and tells the UI.
+//! The app's shared state inside Tauri: everything mutable behind one lock
+//! (`Inner`), beside it the sound thread and the timer thread that moves
+//! sessions on and tells the UI. The only glue between Tauri and the domains.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
-use crate::audio::Audio;
+use crate::audio::{Audio, SoundStatus};
 use crate::engine::{Engine, StepFinished, SystemClock};
 use crate::error::{Error, Result};
 use crate::media::MediaDir;
@@ -18,7 +18,6 @@ use crate::recovery::{self, Recovered};
 use crate::routine::StepKind;
 
 pub const SESSION_CHANGED: &str = "session://changed";
-pub const STEP_FINISHED: &str = "session://step-finished";
 pub const SOUND_STATUS: &str = "audio://status";
 pub const DIARY_FILE: &str = "diary.sqlite3";
 
@@ -90,25 +89,55 @@ impl SoundPrefs {
     }
 }
 
-pub struct AppState {
-    engine: Mutex<Option<Engine<SystemClock>>>,
-    sound: Mutex<SoundPrefs>,
-    prefs: Mutex<Prefs>,
+/// All of the app's mutable state, behind `AppState`'s one lock. A method
+/// takes the guard once and never calls another that takes it.
+struct Inner {
+    /// The open diary and its engine, or why it could not be opened.
+    diary: std::result::Result<Opened, Arc<Error>>,
+    sound: SoundPrefs,
+    prefs: Prefs,
     /// Discreet mode: the loop is silent whatever the session wants.
-    discreet: AtomicBool,
+    discreet: bool,
+    /// The parent is listening to the recording in Settings.
+    previewing: bool,
     /// Whether the loop was last asked to play, so it is only told of changes.
-    sounding: Mutex<bool>,
-    /// Why the diary could not be opened at start-up, in the parent's words.
-    diary_error: Mutex<Option<(&'static str, String)>>,
-    /// The app-data folder, to try the diary again after a full disk.
+    sounding: bool,
+}
+
+/// An open diary: its engine and the data folder's lock, held while it is open.
+struct Opened {
+    engine: Engine<SystemClock>,
+    _lock: Option<std::fs::File>,
+}
+
+impl Inner {
+    fn engine(&self) -> Option<&Engine<SystemClock>> {
+        self.diary.as_ref().ok().map(|o| &o.engine)
+    }
+
+    /// Adopts a newly opened diary and the choices kept in it.
+    fn adopt(&mut self, opened: Opened) {
+        self.sound = SoundPrefs::load(&opened.engine);
+        self.prefs = Prefs::load(opened.engine.diary());
+        self.diary = Ok(opened);
+    }
+}
+
+/// The state Tauri manages: one lock around `Inner`, and beside it the
+/// handles to threads of their own (sound, timer) and what never changes.
+/// The lock is not re-entrant, so no method is called while a guard from
+/// `lock()` is held; sound is only told what to do, never waited on, under it.
+pub struct AppState {
+    inner: Mutex<Inner>,
+    /// Only `AppState` talks to the sound thread: it owns what should be heard now.
+    audio: Audio,
+    /// Wakes the timer thread when deadlines may have moved.
+    wake: Sender<()>,
+    /// The app-data folder, to open the diary again on "Try again".
     data_dir: Option<std::path::PathBuf>,
     /// A damaged diary that was kept aside and repaired, said when the window opens.
     startup_notice: Option<String>,
-    /// The data folder's lock, held for as long as the app runs.
-    data_lock: Mutex<Option<std::fs::File>>,
-    pub audio: Audio,
     media: Option<MediaDir>,
-    wake: Mutex<Sender<()>>,
 }
 
 impl AppState {
@@ -118,76 +147,55 @@ impl AppState {
         let opened = data_dir
             .as_deref()
             .ok_or_else(|| Error::DataDir("no data folder".into()))
-            .and_then(open_engine);
-        let (engine, recovered, lock) = match opened {
-            Ok((engine, recovered, lock)) => (Ok(engine), recovered, lock),
-            Err(e) => (Err(e), None, None),
+            .and_then(open_diary);
+        let (diary, recovered) = match opened {
+            Ok((opened, recovered)) => (Ok(opened), recovered),
+            Err(e) => (Err(Arc::new(e)), None),
         };
-        let diary_error = engine.as_ref().err().map(unopened);
-        if engine.is_ok() {
+        if diary.is_ok() {
             start_backups(app);
         }
         let startup_notice = recovered.map(|r| r.message());
-        if let Some(message) = startup_notice
+        let unopened = diary
             .as_ref()
-            .or(diary_error.as_ref().map(|(_, m)| m))
-        {
+            .err()
+            .map(|e| Error::NotOpen(e.clone()).to_string());
+        if let Some(message) = startup_notice.as_ref().or(unopened.as_ref()) {
             eprintln!("Letdown: {message}");
         }
-        let (wake, wake_rx) = mpsc::channel::<()>();
-        let handle = app.clone();
-        std::thread::Builder::new()
-            .name("letdown-timer".into())
-            .spawn(move || loop {
-                let wait = handle
-                    .try_state::<AppState>()
-                    .and_then(|s| s.lock().ok().and_then(|e| e.next_wake()))
-                    .unwrap_or(Duration::from_secs(3600));
-                match wake_rx.recv_timeout(wait) {
-                    Ok(()) | Err(RecvTimeoutError::Timeout) => {
-                        if let Some(state) = handle.try_state::<AppState>() {
-                            let finished = state.lock().and_then(|mut e| e.tick());
-                            if let Ok(finished) = finished {
-                                if !finished.is_empty() {
-                                    state.publish(&handle, &finished);
-                                }
-                            }
-                        }
-                    }
-                    Err(RecvTimeoutError::Disconnected) => break,
-                }
-            })
-            .ok();
         let emitter = app.clone();
         let audio = Audio::start_with(move |status| {
             let _ = emitter.emit(SOUND_STATUS, status);
         });
         let media = media_dir(app);
-        let prefs = engine.as_ref().map(SoundPrefs::load).unwrap_or_default();
-        let other_prefs = engine
-            .as_ref()
-            .map(|e| Prefs::load(e.diary()))
-            .unwrap_or_default();
-        audio.set_volume(prefs.volume);
-        if let (Ok(engine), Some(media)) = (engine.as_ref(), media.as_ref()) {
-            if let Ok(Some(clip)) = engine.diary().active_clip() {
-                audio.set_source(media.clip_path(&clip.id, &clip.extension));
-            }
+        let mut inner = Inner {
+            diary: Err(Arc::new(Error::DataDir("not opened yet".into()))),
+            sound: SoundPrefs::default(),
+            prefs: Prefs::default(),
+            discreet: false,
+            previewing: false,
+            sounding: false,
+        };
+        match diary {
+            Ok(opened) => inner.adopt(opened),
+            Err(e) => inner.diary = Err(e),
         }
-        AppState {
-            engine: Mutex::new(engine.ok()),
-            sound: Mutex::new(prefs),
-            prefs: Mutex::new(other_prefs),
-            discreet: AtomicBool::new(false),
-            sounding: Mutex::new(false),
-            diary_error: Mutex::new(diary_error),
+        let (wake, wake_rx) = mpsc::channel::<()>();
+        let state = AppState {
+            inner: Mutex::new(inner),
+            audio,
+            wake,
             data_dir,
             startup_notice,
-            data_lock: Mutex::new(lock),
-            audio,
             media,
-            wake: Mutex::new(wake),
-        }
+        };
+        state.use_active_clip();
+        start_timer(app.clone(), wake_rx);
+        state
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The media folder, or why there is none.
@@ -197,118 +205,159 @@ impl AppState {
             .ok_or_else(|| Error::DataDir("no media folder".into()))
     }
 
-    /// The engine, or the reason it is not there. A diary that could not be
-    /// opened because the disk was full or the file busy is tried again, so
-    /// "free some space and try again" works without restarting.
+    /// The engine, or why the diary is not open. Never tries to open it:
+    /// that is `reopen_diary`'s, an explicit step.
     pub fn lock(&self) -> Result<EngineGuard<'_>> {
-        let mut guard = self.engine.lock().unwrap_or_else(|p| p.into_inner());
-        if guard.is_none() {
-            let mut error = self.diary_error.lock().unwrap_or_else(|p| p.into_inner());
-            let retry = matches!(error.as_ref(), Some(("disk_full" | "diary_busy", _)));
-            match self.data_dir.as_deref().filter(|_| retry).map(open_engine) {
-                Some(Ok((engine, _, lock))) => {
-                    *self.sound.lock().unwrap_or_else(|p| p.into_inner()) =
-                        SoundPrefs::load(&engine);
-                    *self.prefs.lock().unwrap_or_else(|p| p.into_inner()) =
-                        Prefs::load(engine.diary());
-                    *self.data_lock.lock().unwrap_or_else(|p| p.into_inner()) = lock;
-                    *guard = Some(engine);
-                    *error = None;
-                }
-                Some(Err(e)) => *error = Some(unopened(&e)),
-                None => {}
-            }
-            if guard.is_none() {
-                let (kind, message) = error
-                    .clone()
-                    .unwrap_or(("diary_unavailable", "The diary is not open.".into()));
-                return Err(Error::Startup { kind, message });
-            }
+        let inner = self.inner();
+        match &inner.diary {
+            Ok(_) => Ok(EngineGuard(inner)),
+            Err(e) => Err(Error::NotOpen(e.clone())),
         }
-        Ok(EngineGuard(guard))
+    }
+
+    /// "Try again": opens the diary again if it could not be opened for a
+    /// reason that may have passed (a full disk, another program holding it).
+    /// An open diary is left as it is.
+    pub fn reopen_diary<R: Runtime>(&self, app: &AppHandle<R>) -> Result<()> {
+        {
+            let mut inner = self.inner();
+            match &inner.diary {
+                Ok(_) => return Ok(()),
+                Err(e) if !e.retryable() => return Err(Error::NotOpen(e.clone())),
+                Err(_) => {}
+            }
+            let dir = self
+                .data_dir
+                .as_deref()
+                .ok_or_else(|| Error::DataDir("no data folder".into()))?;
+            match open_diary(dir) {
+                Ok((opened, _)) => inner.adopt(opened),
+                Err(e) => {
+                    let e = Arc::new(e);
+                    inner.diary = Err(e.clone());
+                    return Err(Error::NotOpen(e));
+                }
+            }
+            self.audio.set_volume(inner.sound.volume);
+        }
+        start_backups(app);
+        self.use_active_clip();
+        self.publish(app, &[]);
+        Ok(())
     }
 
     pub fn sound_prefs(&self) -> SoundPrefs {
-        *self.sound.lock().unwrap_or_else(|p| p.into_inner())
+        self.inner().sound
+    }
+
+    pub fn sound_status(&self) -> SoundStatus {
+        self.audio.status()
     }
 
     /// Changes and saves the sound preferences, then lets the sound follow them.
-    pub fn change_sound_prefs<R: Runtime>(
-        &self,
-        app: &AppHandle<R>,
-        change: impl FnOnce(&mut SoundPrefs),
-    ) -> Result<()> {
-        let prefs = {
-            let mut prefs = self.sound.lock().unwrap_or_else(|p| p.into_inner());
-            let mut next = *prefs;
-            change(&mut next);
-            next.save(&*self.lock()?)?;
-            *prefs = next;
-            next
-        };
-        self.audio.set_volume(prefs.volume);
-        self.follow_session(app);
+    pub fn change_sound_prefs(&self, change: impl FnOnce(&mut SoundPrefs)) -> Result<()> {
+        let mut inner = self.inner();
+        let mut next = inner.sound;
+        change(&mut next);
+        let engine = inner.engine().ok_or_else(|| self.unopened(&inner))?;
+        next.save(engine)?;
+        inner.sound = next;
+        self.audio.set_volume(next.volume);
+        self.follow(&mut inner);
         Ok(())
     }
 
     pub fn prefs(&self) -> Prefs {
-        self.prefs.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.inner().prefs.clone()
+    }
+
+    /// Checks, saves and adopts a change to the parent's choices.
+    pub fn change_prefs(&self, change: crate::prefs::PrefsChange) -> Result<Prefs> {
+        let mut inner = self.inner();
+        let engine = inner.engine().ok_or_else(|| self.unopened(&inner))?;
+        let next = Prefs::change(engine.diary(), change)?;
+        inner.prefs = next.clone();
+        Ok(next)
+    }
+
+    fn unopened(&self, inner: &Inner) -> Error {
+        match &inner.diary {
+            Err(e) => Error::NotOpen(e.clone()),
+            Ok(_) => Error::NotOpen(Arc::new(Error::DataDir("no diary".into()))),
+        }
     }
 
     /// What the parent must know as the window opens: why the diary cannot be
-    /// opened (tried again first), or that a damaged one was repaired.
+    /// opened, or that a damaged one was repaired.
     pub fn notice(&self) -> Option<String> {
-        match self.lock() {
-            Err(e) => Some(e.to_string()),
+        match &self.inner().diary {
+            Err(e) => Some(Error::NotOpen(e.clone()).to_string()),
             Ok(_) => self.startup_notice.clone(),
         }
     }
 
     /// Reads the parent's choices from the diary again (after a restore).
     pub fn reload_prefs(&self) {
-        let Ok(engine) = self.lock() else {
+        let mut inner = self.inner();
+        let Some(engine) = inner.engine() else {
             return;
         };
-        let sound = SoundPrefs::load(&engine);
-        let prefs = Prefs::load(engine.diary());
-        drop(engine);
-        *self.sound.lock().unwrap_or_else(|p| p.into_inner()) = sound;
-        *self.prefs.lock().unwrap_or_else(|p| p.into_inner()) = prefs;
+        let (sound, prefs) = (SoundPrefs::load(engine), Prefs::load(engine.diary()));
+        inner.sound = sound;
+        inner.prefs = prefs;
         self.audio.set_volume(sound.volume);
-    }
-
-    /// Checks, saves and adopts a change to the parent's choices.
-    pub fn change_prefs(&self, change: crate::prefs::PrefsChange) -> Result<Prefs> {
-        let mut prefs = self.prefs.lock().unwrap_or_else(|p| p.into_inner());
-        let next = Prefs::change(self.lock()?.diary(), change)?;
-        *prefs = next.clone();
-        Ok(next)
+        self.follow(&mut inner);
     }
 
     /// Discreet mode on or off: the loop fades out, and back in after.
-    pub fn set_discreet<R: Runtime>(&self, app: &AppHandle<R>, on: bool) {
-        self.discreet.store(on, Ordering::Relaxed);
-        self.follow_session(app);
+    pub fn set_discreet(&self, on: bool) {
+        let mut inner = self.inner();
+        inner.discreet = on;
+        self.follow(&mut inner);
     }
 
-    /// Starts, pauses or stops the recording to match the session and the
-    /// parent's choices (fading, never cutting).
-    pub fn follow_session<R: Runtime>(&self, _app: &AppHandle<R>) {
-        let Ok(engine) = self.lock() else {
-            return;
-        };
-        let snapshot = engine.snapshot();
-        drop(engine);
-        self.follow(&snapshot);
+    /// The recording heard in Settings, on or off. Stopping it never
+    /// silences a session that wants the loop.
+    pub fn preview(&self, play: bool) {
+        let mut inner = self.inner();
+        inner.previewing = play;
+        self.follow(&mut inner);
     }
 
-    fn follow(&self, snapshot: &crate::engine::Snapshot) {
-        let discreet = self.discreet.load(Ordering::Relaxed);
-        let want = !discreet && self.sound_prefs().wants_sound(snapshot.session.as_ref());
-        let mut sounding = self.sounding.lock().unwrap_or_else(|p| p.into_inner());
-        if want != *sounding {
-            *sounding = want;
-            match (want, snapshot.session.is_some()) {
+    /// Tries the output device again, then plays what should be heard now.
+    pub fn retry_sound(&self) -> SoundStatus {
+        // Not under the lock: opening a device can take seconds.
+        let status = self.audio.retry(Duration::from_secs(5));
+        let mut inner = self.inner();
+        // A device opened anew has nothing playing.
+        inner.sounding = false;
+        self.follow(&mut inner);
+        status
+    }
+
+    /// Loops the recording the diary says is chosen (the built-in sound if none).
+    pub fn use_active_clip(&self) {
+        let mut inner = self.inner();
+        let clip = inner
+            .engine()
+            .and_then(|e| e.diary().active_clip().ok().flatten());
+        let path = clip.and_then(|c| self.media.as_ref()?.clip_path(&c.id, &c.extension));
+        self.audio.set_volume(inner.sound.volume);
+        self.audio.set_source(path);
+        // The new source starts from silence: play it if the loop should sound.
+        inner.sounding = false;
+        self.follow(&mut inner);
+    }
+
+    /// Starts, pauses or stops the loop to match the session, discreet mode,
+    /// the preview and the parent's choices (fading, never cutting).
+    fn follow(&self, inner: &mut Inner) {
+        let snapshot = inner.engine().map(|e| e.snapshot());
+        let session = snapshot.as_ref().and_then(|s| s.session.as_ref());
+        let want = inner.previewing || (!inner.discreet && inner.sound.wants_sound(session));
+        if want != inner.sounding {
+            inner.sounding = want;
+            match (want, session.is_some()) {
                 (true, _) => self.audio.play(),
                 (false, true) => self.audio.pause(),
                 (false, false) => self.audio.stop(),
@@ -316,21 +365,30 @@ impl AppState {
         }
     }
 
+    /// Moves the session on by the clock, and says so if a step ended.
+    fn tick<R: Runtime>(&self, app: &AppHandle<R>) {
+        let finished = self.lock().and_then(|mut e| e.tick());
+        if let Ok(finished) = finished {
+            if !finished.is_empty() {
+                self.publish(app, &finished);
+            }
+        }
+    }
+
     /// Tells the UI what changed (from one place, after the write is durable),
     /// chimes for finished steps and notifies when the window is not in front.
     pub fn publish<R: Runtime>(&self, app: &AppHandle<R>, finished: &[StepFinished]) {
-        let snapshot = self.lock().map(|engine| engine.snapshot());
-        if let Ok(snapshot) = snapshot {
+        let (snapshot, prefs, discreet) = {
+            let mut inner = self.inner();
+            self.follow(&mut inner);
+            let snapshot = inner.engine().map(|e| e.snapshot());
+            (snapshot, inner.prefs.clone(), inner.discreet)
+        };
+        if let Some(snapshot) = snapshot {
             let _ = app.emit(SESSION_CHANGED, &snapshot);
-            self.follow(&snapshot);
         }
-        let prefs = self.prefs();
-        let discreet = self.discreet.load(Ordering::Relaxed);
-        for step in finished {
-            if prefs.chimes && !discreet {
-                self.audio.chime();
-            }
-            let _ = app.emit(STEP_FINISHED, step);
+        if prefs.chimes && !discreet && !finished.is_empty() {
+            self.audio.chime();
         }
         if let (Some(step), true) = (finished.last(), prefs.notifications) {
             let focused = app
@@ -347,24 +405,52 @@ impl AppState {
             }
         }
         // Deadlines may have moved: let the timer thread look again.
-        if let Ok(wake) = self.wake.lock() {
-            let _ = wake.send(());
-        }
+        let _ = self.wake.send(());
     }
 }
 
-pub struct EngineGuard<'a>(MutexGuard<'a, Option<Engine<SystemClock>>>);
+/// Sleeps until the engine's next deadline (or a wake), then ticks it.
+fn start_timer<R: Runtime>(handle: AppHandle<R>, wake: mpsc::Receiver<()>) {
+    let spawned = std::thread::Builder::new()
+        .name("letdown-timer".into())
+        .spawn(move || loop {
+            let wait = handle
+                .try_state::<AppState>()
+                .and_then(|s| s.lock().ok().and_then(|e| e.next_wake()))
+                .unwrap_or(Duration::from_secs(3600));
+            match wake.recv_timeout(wait) {
+                Ok(()) | Err(RecvTimeoutError::Timeout) => {
+                    if let Some(state) = handle.try_state::<AppState>() {
+                        state.tick(&handle);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("Letdown: no timer thread: {e}");
+    }
+}
+
+/// The engine, borrowed from `AppState`'s one lock for as long as it lives.
+pub struct EngineGuard<'a>(MutexGuard<'a, Inner>);
 
 impl std::ops::Deref for EngineGuard<'_> {
     type Target = Engine<SystemClock>;
     fn deref(&self) -> &Self::Target {
-        self.0.as_ref().expect("checked in AppState::lock")
+        match &self.0.diary {
+            Ok(opened) => &opened.engine,
+            Err(_) => unreachable!("an EngineGuard is only made for an open diary"),
+        }
     }
 }
 
 impl std::ops::DerefMut for EngineGuard<'_> {
     fn deref_mut(&mut self) -> &mut Self::Target {
-        self.0.as_mut().expect("checked in AppState::lock")
+        match &mut self.0.diary {
+            Ok(opened) => &mut opened.engine,
+            Err(_) => unreachable!("an EngineGuard is only made for an open diary"),
+        }
     }
 }
 
@@ -412,30 +498,18 @@ pub fn media_dir<R: Runtime>(app: &AppHandle<R>) -> Option<MediaDir> {
 
 /// Opens the diary (a damaged one is kept aside and rebuilt from what can be
 /// read) and the engine on it, holding the data folder's lock.
-/// Why the diary could not be opened, as the window says it.
-fn unopened(e: &Error) -> (&'static str, String) {
-    let message = match e {
-        Error::DiskFull => "The disk is full, so Letdown cannot open your diary. Free some space, then press Try again; nothing in it was lost.".to_string(),
-        e => e.to_string(),
-    };
-    (e.kind(), message)
-}
-
-type Opened = (
-    Engine<SystemClock>,
-    Option<Recovered>,
-    Option<std::fs::File>,
-);
-
-fn open_engine(dir: &std::path::Path) -> Result<Opened> {
+fn open_diary(dir: &std::path::Path) -> Result<(Opened, Option<Recovered>)> {
     std::fs::create_dir_all(dir).map_err(|e| Error::DataDir(e.to_string()))?;
     let lock = lock_data_dir(dir)?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
     let (diary, recovered) = recovery::open(&dir.join(DIARY_FILE), &stamp)?;
+    let engine = Engine::open(diary, SystemClock::default())?;
     Ok((
-        Engine::open(diary, SystemClock::default())?,
+        Opened {
+            engine,
+            _lock: lock,
+        },
         recovered,
-        lock,
     ))
 }
 

@@ -206,3 +206,39 @@ fn wrong_types_and_unknown_fields_get_a_clear_error_and_change_nothing() {
         "Letdown"
     );
 }
+
+/// The names between `start` and the `end` after it in `text`, each the last
+/// word of a line (`commands::session::get_state,` or `"get_state",`).
+fn listed(text: &str, start: &str, end: &str) -> std::collections::BTreeSet<String> {
+    let from = text.find(start).expect(start) + start.len();
+    let to = from + text[from..].find(end).expect(end);
+    text[from..to]
+        .lines()
+        .map(|l| l.trim().trim_end_matches(',').trim_matches('"'))
+        .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        .map(|l| l.rsplit("::").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_command_is_registered_declared_and_allowed_alike() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read_to_string(dir.join(path)).unwrap();
+    let handled = listed(&read("src/lib.rs"), "generate_handler![", "]");
+    let declared = listed(&read("build.rs"), "&[", "]");
+    let capability: serde_json::Value =
+        serde_json::from_str(&read("capabilities/main.json")).unwrap();
+    let allowed: std::collections::BTreeSet<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+        .map(|p| p.replace('-', "_"))
+        .collect();
+    assert!(handled.len() > 30, "{handled:?}");
+    assert_eq!(
+        handled, declared,
+        "src/lib.rs's generate_handler! and build.rs"
+    );
+    assert_eq!(handled, allowed, "src/lib.rs and capabilities/main.json");
+}

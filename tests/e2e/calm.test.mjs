@@ -260,8 +260,11 @@ test("the light theme keeps the screen readable", async () => {
   await assertAccessible("light theme, in a session");
 });
 
+// The routines as the diary keeps them, from the start-up answer (the UI's only source).
+const routines = async () => (await app.invoke("startup")).routines.ok;
+
 test("settings: a routine's step durations are changed and kept; an impossible one is refused", async () => {
-  const [routine] = await app.invoke("list_routines");
+  const [routine] = await routines();
   const inputs = "#edit-steps input";
   await app.click("#footer-settings");
   await waitFor("settings", () => app.execute("return document.getElementById('settings').open"));
@@ -273,14 +276,14 @@ test("settings: a routine's step durations are changed and kept; an impossible o
   await app.type(inputs, "4");
   await app.click("#save-routine");
   await app.waitForText("#notice-text", (t) => t === `“${routine.name}” saved.`);
-  const [saved] = (await app.invoke("list_routines")).filter((r) => r.id === routine.id);
+  const [saved] = (await routines()).filter((r) => r.id === routine.id);
   assert.equal(saved.steps[0].planned_ms, 4 * 60_000);
   assert.deepEqual(saved.steps.slice(1), routine.steps.slice(1), "the other steps as they were");
 
   await app.execute(`document.querySelector('${inputs}').value = '0'`);
   await app.click("#save-routine");
   await app.waitForText("#notice-text", (t) => t === "Each step can last from 1 to 180 minutes.");
-  const [kept] = (await app.invoke("list_routines")).filter((r) => r.id === routine.id);
+  const [kept] = (await routines()).filter((r) => r.id === routine.id);
   assert.equal(kept.steps[0].planned_ms, 4 * 60_000, "the refused duration changed nothing");
 
   // Closed and opened again: built afresh from what was saved.

@@ -155,6 +155,12 @@ test("a full disk: the app starts, says so, and carries on once space is freed, 
       );
       // Once space is freed, as the message asks, "Try again" carries on.
       rmSync(join(h.data, "filler"));
+      // Changes made before Try again answer, saying the diary is not open yet
+      // (they once hung the app, which retried the diary inside another lock).
+      for (const [cmd, change] of [["set_prefs", { breathing: true }], ["set_sound", { volume: 40 }]]) {
+        const answer = await app.invoke(cmd, { change });
+        assert.equal(answer.error?.retryable, true, `${cmd}: ${JSON.stringify(answer)}`);
+      }
       assert.equal(await app.text("#undo"), "Try again");
       // (Pressed from a timer: the page reloads under the click.)
       await app.execute("setTimeout(() => document.getElementById('undo').click(), 50)");

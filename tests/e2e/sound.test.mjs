@@ -86,3 +86,19 @@ test("'only while pumping' silences the warm-up and plays during pumping", async
   await app.click("#discard");
   await untilSilent("the loop to stop with the session");
 });
+
+test("a preview stopped in Settings during a session leaves the session's loop playing", async () => {
+  await app.invoke("set_sound", { change: { mode: "whole" } });
+  await app.click("#start");
+  await untilSounding("the session's loop");
+  await app.invoke("preview_sound", { play: true });
+  await app.invoke("preview_sound", { play: false });
+  // Longer than a fade-out (1.5 s), counted in samples heard, not slept.
+  const stoppedAt = ear.samples().length;
+  await waitFor("four seconds heard after the preview", () => ear.samples().length - stoppedAt > 4 * 44100, { timeoutMs: 10_000 });
+  const after = heard(1000);
+  assert.ok(after.rms > 0.003, `the loop still heard: rms ${after.rms.toFixed(4)}`);
+  await app.press("e");
+  await app.click("#discard");
+  await untilSilent("the loop to stop with the session");
+});

@@ -41,8 +41,8 @@ pub(crate) fn draft(state: &AppState) -> Result<Option<Draft>> {
 }
 
 #[tauri::command]
-pub fn set_discreet<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, on: bool) {
-    state.set_discreet(&app, on);
+pub fn set_discreet(state: State<'_, AppState>, on: bool) {
+    state.set_discreet(on);
 }
 
 /// The daily copies of the diary, newest first.

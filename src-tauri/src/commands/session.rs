@@ -27,9 +27,12 @@ pub fn get_state(state: State<'_, AppState>) -> Result<Snapshot> {
     Ok(state.lock()?.snapshot())
 }
 
+/// "Try again" on a diary that could not be opened (a full disk, another
+/// program holding it): opens it now, and answers with the session state.
 #[tauri::command]
-pub fn list_routines(state: State<'_, AppState>) -> Result<Vec<Routine>> {
-    state.lock()?.diary().routines()
+pub fn reopen_diary<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Snapshot> {
+    state.reopen_diary(&app)?;
+    Ok(state.lock()?.snapshot())
 }
 
 #[tauri::command]

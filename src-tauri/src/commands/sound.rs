@@ -1,9 +1,7 @@
 //! Commands for the baby's recording and how sound plays.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Runtime, State};
+use tauri::State;
 
 use crate::audio::SoundStatus;
 use crate::clip::Clip;
@@ -21,7 +19,7 @@ pub struct Sound {
 
 pub(crate) fn sound(state: &AppState) -> Result<Sound> {
     Ok(Sound {
-        status: state.audio.status(),
+        status: state.sound_status(),
         prefs: state.sound_prefs(),
         clip: state.lock()?.diary().active_clip()?,
     })
@@ -42,15 +40,11 @@ pub struct SoundChange {
 }
 
 #[tauri::command]
-pub fn set_sound<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    change: SoundChange,
-) -> Result<Sound> {
+pub fn set_sound(state: State<'_, AppState>, change: SoundChange) -> Result<Sound> {
     if change.volume.is_some_and(|v| v > 100) {
         return Err(Error::Invalid("Volume goes from 0 to 100.".into()));
     }
-    state.change_sound_prefs(&app, |p| {
+    state.change_sound_prefs(|p| {
         if let Some(on) = change.on {
             p.on = on;
         }
@@ -65,31 +59,23 @@ pub fn set_sound<R: Runtime>(
 }
 
 #[tauri::command]
-pub fn retry_sound<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Sound> {
-    state.audio.retry(Duration::from_secs(5));
-    state.follow_session(&app);
+pub fn retry_sound(state: State<'_, AppState>) -> Result<Sound> {
+    state.retry_sound();
     sound(&state)
 }
 
-/// Plays the loop for a moment (or stops the preview), outside any session.
+/// Plays the loop for a moment in Settings (or stops the preview); a
+/// session's own loop goes on either way.
 #[tauri::command]
 pub fn preview_sound(state: State<'_, AppState>, play: bool) -> Result<Sound> {
-    if play {
-        state.audio.play();
-    } else {
-        state.audio.stop();
-    }
+    state.preview(play);
     sound(&state)
 }
 
 /// Imports a recording the parent picked; it replaces the current one only
 /// once it has been copied and decoded in full.
 #[tauri::command]
-pub async fn import_clip<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    path: String,
-) -> Result<Sound> {
+pub async fn import_clip(state: State<'_, AppState>, path: String) -> Result<Sound> {
     let source = super::picked_path(&path, "recording")?;
     let media = state.media()?;
     let now = chrono::Utc::now().timestamp_millis();
@@ -104,9 +90,6 @@ pub async fn import_clip<R: Runtime>(
         }
         return Err(e);
     }
-    state
-        .audio
-        .set_source(media.clip_path(&clip.id, &clip.extension));
-    state.follow_session(&app);
+    state.use_active_clip();
     sound(&state)
 }
