@@ -99,6 +99,8 @@ test("the finish sheet becomes millilitres, tags and a note", () => {
   assert.equal(oz.amount_total_ml, 59.1);
   assert.equal(oz.comfort, null);
   assert.equal(oz.note, null);
+  // The exact ounce (as Rust's and the diary's): a rounded 29.5735 made this 100.5.
+  assert.equal(finishFromForm({ total: "3.4", unit: "oz" }).amount_total_ml, 100.6);
 });
 
 test("the finish sheet refuses amounts that are not numbers", () => {

@@ -2,8 +2,7 @@
 // Amounts are stored in ml; the parent's one unit setting decides what shows.
 import { formatClock } from "./format.js";
 import { STEP_NAMES, SIDE_NAMES, finishFromForm } from "./view.js";
-
-export const ML_PER_OZ = 29.5735295625;
+import { ML_PER_OZ } from "./constants.js";
 
 /** An amount rounded as shown: whole ml, or oz to one decimal (as Rust's `Unit::amount`). */
 export function amountIn(ml, unit) {

@@ -1,5 +1,6 @@
 // The only place the UI talks to Rust: wraps Tauri's invoke/listen so the rest
 // of the UI (and its tests) never touch window.__TAURI__ directly.
+import { CLIP_EXTENSIONS, MEDIA_BASE, MEDIA_BASE_WINDOWS, PHOTO_EXTENSIONS } from "./constants.js";
 
 function tauri() {
   const api = globalThis.__TAURI__;
@@ -43,12 +44,9 @@ export async function listen(event, handler) {
 /** The URL of a photo served by the app's `media:` protocol (Windows serves
  * custom protocols as http://<name>.localhost; Rust's `media::BASE_URL` too). */
 export function mediaUrl(kind, id, platform = globalThis.navigator?.userAgent ?? "") {
-  const base = /Windows/.test(platform) ? "http://media.localhost" : "media://localhost";
+  const base = /Windows/.test(platform) ? MEDIA_BASE_WINDOWS : MEDIA_BASE;
   return `${base}/${kind}/${encodeURIComponent(id)}`;
 }
-
-export const PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif", "heic"];
-export const CLIP_EXTENSIONS = ["m4a", "mp4", "aac", "mp3", "wav", "ogg", "flac", "opus"];
 
 /** Opens the system's file picker; resolves to a path or null. */
 export async function pickFile(title, name, extensions) {

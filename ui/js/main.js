@@ -3,6 +3,7 @@
 import * as ipc from "./ipc.js";
 import { notice } from "./notice.js";
 import { aboutLine } from "./format.js";
+import { CLIP_EXTENSIONS, EVENTS, PHOTO_EXTENSIONS } from "./constants.js";
 import { sessionView, nextSide, msUntilNextTick, finishFromForm, nextPhoto, breathWord, photoCopyFor, STEP_NAMES } from "./view.js";
 
 // Times on the way to the first paint (ms since the page began loading),
@@ -560,12 +561,12 @@ async function restoreBackup() {
 }
 
 async function choosePhoto() {
-  const path = await attempt(() => ipc.pickFile("Choose a photo of your baby", "Photos", ipc.PHOTO_EXTENSIONS));
+  const path = await attempt(() => ipc.pickFile("Choose a photo of your baby", "Photos", PHOTO_EXTENSIONS));
   await importPhoto(path);
 }
 
 async function chooseClip() {
-  const path = await attempt(() => ipc.pickFile("Choose a recording of your baby", "Recordings", ipc.CLIP_EXTENSIONS));
+  const path = await attempt(() => ipc.pickFile("Choose a recording of your baby", "Recordings", CLIP_EXTENSIONS));
   await importClip(path);
 }
 
@@ -659,8 +660,8 @@ async function start() {
       over: (on) => document.body.classList.toggle("dropping", on),
       drop: importDropped,
     }),
-    ipc.listen("session://changed", (next) => setSnapshot(next)),
-    ipc.listen("audio://status", (status) => sound && showSound({ ...sound, status })),
+    ipc.listen(EVENTS.changed, (next) => setSnapshot(next)),
+    ipc.listen(EVENTS.audio, (status) => sound && showSound({ ...sound, status })),
   ]);
   marks.listening = performance.now();
   // The answer may be older than the listeners: the sound device may have

@@ -1,6 +1,7 @@
 // Turns the engine's snapshot into what the calm screen shows. Pure: no DOM,
 // so node can test it. Rust decides the state; this only words and times it.
 import { formatClock } from "./format.js";
+import { ML_PER_OZ } from "./constants.js";
 
 export const STEP_NAMES = {
   warm_up: "Warm-up",
@@ -101,7 +102,7 @@ export function finishFromForm({ left, right, total, unit, comfort, tags, note }
     if (t === "") return null;
     const n = Number(t);
     if (!Number.isFinite(n) || n < 0) throw new Error("Amounts are numbers, like 60 or 2.5.");
-    return unit === "oz" ? Math.round(n * 29.5735 * 10) / 10 : n;
+    return unit === "oz" ? Math.round(n * ML_PER_OZ * 10) / 10 : n;
   };
   return {
     amount_left_ml: toMl(left),
