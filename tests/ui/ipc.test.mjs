@@ -9,6 +9,12 @@ test("a Rust error keeps its kind and plain message", () => {
   });
 });
 
+test("an error Rust says may pass keeps retryable, for a Try again", () => {
+  const full = { kind: "disk_full", message: "The disk is full.", retryable: true };
+  assert.deepEqual(toUiError(full), full);
+  assert.equal(toUiError({ kind: "diary_too_new", message: "Too new.", retryable: false }).retryable, undefined);
+});
+
 test("a bare string from Tauri (e.g. an ACL refusal) becomes a message", () => {
   assert.deepEqual(toUiError("app_info not allowed"), { kind: "unknown", message: "app_info not allowed" });
 });

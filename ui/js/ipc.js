@@ -8,7 +8,8 @@ function tauri() {
   return api;
 }
 
-/** Calls a Rust command. Rejects with `{ kind, message }` as the Rust `Error` serialises. */
+/** Calls a Rust command. Rejects with `{ kind, message }` (and `retryable`
+ * when Rust says trying again may help) as the Rust `Error` serialises. */
 export async function call(command, args = {}) {
   try {
     return await tauri().core.invoke(command, args);
@@ -20,18 +21,20 @@ export async function call(command, args = {}) {
 /** The start-up answer (see `startup` in commands/mod.rs). Rust hands it to
  * the page as the window opens (`open_main_window` in lib.rs), so the first
  * paint waits for no round trip; it is taken once, and only on the page's
- * first load: after a reload ("Try again") it would be out of date, so it is
- * asked for afresh. */
+ * first load: after a reload it would be out of date, so it is asked for
+ * afresh. */
 export async function startup(navigation = performance.getEntriesByType?.("navigation")[0]?.type) {
   const early = globalThis.__LETDOWN_STARTUP__;
   delete globalThis.__LETDOWN_STARTUP__;
   return early && navigation === "navigate" ? early : call("startup");
 }
 
-/** Normalises anything thrown across IPC into `{ kind, message }`. */
+/** Normalises anything thrown across IPC into `{ kind, message }`, with
+ * `retryable: true` kept where Rust set it. */
 export function toUiError(error) {
   if (error && typeof error === "object" && typeof error.message === "string") {
-    return { kind: error.kind ?? "unknown", message: error.message };
+    const ui = { kind: error.kind ?? "unknown", message: error.message };
+    return error.retryable === true ? { ...ui, retryable: true } : ui;
   }
   return { kind: "unknown", message: String(error) };
 }

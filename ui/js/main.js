@@ -28,15 +28,7 @@ let redraw = null;
 let prefs = null;
 let photoState = { photos: [], active: null };
 
-// A diary that could not be opened for a reason that may pass (a full disk,
-// another program holding it) gets "Try again", which starts the window afresh.
-const RETRY_KINDS = ["disk_full", "diary_busy"];
-const { show: showNotice, attempt } = notice({
-  box: "notice",
-  text: "notice-text",
-  undo: "undo",
-  retry: { kinds: RETRY_KINDS, action: () => location.reload() },
-});
+const { show: showNotice, attempt, hide: hideNotice } = notice({ box: "notice", text: "notice-text", undo: "undo", retry: reopenDiary });
 
 function setSnapshot(next) {
   snapshot = next;
@@ -685,10 +677,9 @@ async function showStartup(boot) {
   setSnapshot(state ?? null);
   // A finish sheet left unsaved when the window closed is offered again.
   if (state?.session && (await take(boot.draft))) openFinish();
-  if (prefs && !prefs.welcome_done && !state?.session) $("welcome").showModal();
+  if (prefs && !prefs.welcome_done && !state?.session && !$("welcome").open) $("welcome").showModal();
   // The app's details come last in the answer, so a diary that was repaired
-  // or cannot be opened is said once, as opening it ended, and left up; with
-  // no diary open, "Try again" starts the window afresh.
+  // or cannot be opened is said once, as opening it ended, and left up.
   const info = await take(boot.info);
   if (info) {
     $("about").textContent = aboutLine(info);
@@ -696,9 +687,21 @@ async function showStartup(boot) {
   }
   const startupNotice = info?.notice;
   if (startupNotice) {
-    const retry = RETRY_KINDS.includes(stateError?.kind) ? () => location.reload() : null;
+    const retry = stateError?.retryable === true ? reopenDiary : null;
     showNotice(startupNotice, { forMs: 10 * 60_000, undo: retry, label: "Try again" });
   }
+}
+
+/** "Try again" on a diary that could not be opened (a full disk, another
+ * program holding it): opened in place, then all the start-up could not
+ * read is read again; a new error is said, with "Try again" if it may pass. */
+async function reopenDiary() {
+  const next = await attempt(() => ipc.call("reopen_diary"));
+  if (!next) return;
+  hideNotice();
+  setSnapshot(next);
+  const boot = await attempt(() => ipc.call("startup"));
+  if (boot) await showStartup(boot);
 }
 
 /** Start-up ends when the photo is on screen (decoded, then two frames);

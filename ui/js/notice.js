@@ -1,7 +1,7 @@
 // A calm, passing message with an optional Undo, for the main window and
 // for the diary (a modal dialog makes everything behind it inert, so it has
 // its own). `ids` names the box, its text and its button; `retry` gives
-// errors of the kinds it names a "Try again" button running its action.
+// errors Rust marks retryable a "Try again" button running that action.
 
 export function notice({ box, text, undo, retry = null }) {
   const $ = (id) => document.getElementById(id);
@@ -27,7 +27,7 @@ export function notice({ box, text, undo, retry = null }) {
     try {
       return await work();
     } catch (error) {
-      if (retry?.kinds.includes(error.kind)) show(error.message, { undo: retry.action, label: "Try again", forMs: 10 * 60_000 });
+      if (retry && error.retryable === true) show(error.message, { undo: retry, label: "Try again", forMs: 10 * 60_000 });
       else show(error.message ?? String(error));
       return undefined;
     }
