@@ -26,7 +26,8 @@ const $ = (id) => document.getElementById(id);
 // opens, it is one file fewer on the way to the calm screen's first paint.
 document.head.append(Object.assign(document.createElement("link"), { rel: "stylesheet", href: "css/report.css" }));
 
-let ui = null; // { unit(), setUnit(unit) } from the calm screen
+let store = null; // the calm screen's: the unit and which dialog is open
+let setUnit = null;
 // The diary's own message line (the window behind a modal dialog is inert).
 let notify = null;
 let attempt = null;
@@ -34,13 +35,16 @@ let filter = {};
 let next = null;
 let loading = false;
 let totals = new Map();
+let groups = new Map(); // each day's section in the list
+let rows = 0; // sessions listed
+let panel = "days"; // "days", "detail", "week", "month" or "report"
 let detail = null;
 let removed = new Set();
 let chartKind = "week";
 let chartDay = null;
 let lastDeleted = null;
 
-const unit = () => ui.unit();
+const unit = () => store.get().prefs?.unit ?? "ml";
 
 const today = () => isoDay(new Date());
 
@@ -58,17 +62,18 @@ function el(tag, props = {}, ...children) {
 // --- the list -------------------------------------------------------------
 
 function dayGroup(day) {
-  let group = document.querySelector(`.day[data-day="${day}"]`);
+  let group = groups.get(day);
   if (group) return group;
   const heading = el("h3", { class: "day-head" }, el("span", {}, dayHeading(day)), el("span", { class: "day-total" }));
   group = el("section", { class: "day", "data-day": day, "aria-label": dayHeading(day) }, heading, el("ul", { class: "rows" }));
+  groups.set(day, group);
   $("diary-list").append(group);
   return group;
 }
 
 function paintTotals() {
-  for (const group of document.querySelectorAll(".day")) {
-    group.querySelector(".day-total").textContent = dayTotalText(totals.get(group.dataset.day), unit());
+  for (const [day, group] of groups) {
+    group.querySelector(".day-total").textContent = dayTotalText(totals.get(day), unit());
   }
 }
 
@@ -98,11 +103,12 @@ async function loadMore() {
   if (!page) return;
   for (const t of page.days) totals.set(t.day, t);
   for (const row of page.rows) dayGroup(row.day).querySelector(".rows").append(rowItem(row));
+  rows += page.rows.length;
   paintTotals();
   next = page.next ?? undefined;
-  $("diary-empty").hidden = document.querySelector(".session-row") !== null;
+  $("diary-empty").hidden = rows > 0;
   $("diary-more").textContent = next === undefined ? "" : "More as you scroll…";
-  $("diary-list").dataset.loaded = String(document.querySelectorAll(".session-row").length);
+  $("diary-list").dataset.loaded = String(rows);
   // Keep filling until the list can scroll, so the observer has something to watch.
   const list = $("diary-days");
   if (next !== undefined && list.scrollHeight <= list.clientHeight + 40) loadMore();
@@ -111,6 +117,8 @@ async function loadMore() {
 export async function reloadList() {
   $("diary-list").replaceChildren();
   totals = new Map();
+  groups = new Map();
+  rows = 0;
   next = null;
   await loadMore();
 }
@@ -178,12 +186,14 @@ async function openDetail(id) {
   if (!found) return;
   detail = found;
   paintDetail();
+  panel = "detail";
   $("diary-days").hidden = true;
   $("diary-detail").hidden = false;
   $("detail-back").focus();
 }
 
 function backToList(focusId) {
+  panel = "days";
   $("diary-detail").hidden = true;
   $("diary-days").hidden = false;
   const row = focusId && document.querySelector(`.session-row[data-id="${focusId}"]`);
@@ -297,6 +307,7 @@ function show(tab) {
   for (const name of ["days", "week", "month", "report"]) {
     $(`tab-${name}`).setAttribute("aria-selected", String(name === tab));
   }
+  panel = tab;
   $("diary-days").hidden = tab !== "days";
   $("diary-detail").hidden = true;
   $("diary-charts").hidden = tab !== "week" && tab !== "month";
@@ -311,7 +322,7 @@ function show(tab) {
 }
 
 export async function openDiary() {
-  $("diary").showModal();
+  store.set({ dialog: "diary" });
   $("diary-unit").value = unit();
   show("days");
   chartDay = today();
@@ -319,18 +330,20 @@ export async function openDiary() {
   $("tab-days").focus();
 }
 
-/** Units changed in settings: everything shown in ml/oz is drawn again. */
-export function unitChanged() {
-  if (!$("diary").open) return;
+/** Units changed (here or in settings): everything shown in ml/oz is drawn again. */
+function unitChanged() {
+  if (store.get().dialog !== "diary") return;
   $("diary-unit").value = unit();
   reloadList();
-  if (!$("diary-detail").hidden && detail) paintDetail();
-  if (!$("diary-charts").hidden) paintCharts();
-  if (!$("diary-report").hidden) paintReport();
+  if (panel === "detail" && detail) paintDetail();
+  if (panel === "week" || panel === "month") paintCharts();
+  if (panel === "report") paintReport();
 }
 
+/** Wires the diary to the calm screen's store; `setUnit` saves the unit chosen here. */
 export function setupDiary(hooks) {
-  ui = hooks;
+  ({ store, setUnit } = hooks);
+  store.subscribe((state, before) => before.prefs && state.prefs?.unit !== before.prefs.unit && unitChanged());
   ({ show: notify, attempt } = notice({ box: "diary-notice", text: "diary-notice-text", undo: "diary-undo" }));
   $("diary-close").addEventListener("click", () => $("diary").close());
   for (const name of ["days", "week", "month", "report"]) $(`tab-${name}`).addEventListener("click", () => show(name));
@@ -386,6 +399,6 @@ export function setupDiary(hooks) {
     exportTo({ kind: "baby_buddy", filter, child_id: childId }, "Export for Baby Buddy");
   });
   $("diary").addEventListener("close", () => delete document.body.dataset.diaryTab);
-  $("diary-unit").addEventListener("change", () => ui.setUnit($("diary-unit").value));
+  $("diary-unit").addEventListener("change", () => setUnit($("diary-unit").value));
 }
 

@@ -147,3 +147,8 @@ export function photoCopyFor(photo, width, height, scale = 1) {
 export function breathWord(ms) {
   return Math.floor(ms / 5000) % 2 === 0 ? "Breathe in" : "Breathe out";
 }
+
+/** The words for the sound in use, on the calm screen and in Settings. */
+export function clipText(sound) {
+  return sound.clip ? `Sound: your recording “${sound.clip.original_name}”.` : "Sound: Letdown's own gentle sound.";
+}

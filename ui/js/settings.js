@@ -1,0 +1,222 @@
+// Settings, loaded the first time they open: the photos, the sound and the
+// parent's choices, the routine editor, and the diary's daily copies.
+import * as ipc from "./ipc.js";
+import { STEP_NAMES, clipText } from "./view.js";
+
+const $ = (id) => document.getElementById(id);
+
+/** Fills `list` with `items`, or with one line saying there are none. */
+function fillList(list, items, none) {
+  list.replaceChildren(...items);
+  if (!items.length) list.append(Object.assign(document.createElement("li"), { textContent: none }));
+}
+
+const backupDay = (date) => new Date(`${date}T12:00:00`).toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
+
+/** Wires the settings to `store`; `actions` are the other parts' (saving
+ * prefs and sound, a preview, choosing files, reading the diary again). */
+export function setupSettings({ store, notice: { show, attempt }, actions }) {
+  const { changePrefs, changeSound, togglePreview, choosePhoto, chooseClip, reload } = actions;
+
+  function renderPrefs(prefs) {
+    $("rotate").value = String(prefs.rotate_minutes);
+    $("chimes").checked = prefs.chimes;
+    $("notifications").checked = prefs.notifications;
+    $("pref-unit").value = prefs.unit;
+    $("theme").value = prefs.theme ?? "dim";
+    // Not while the parent is typing it.
+    if (document.activeElement !== $("baby-name")) $("baby-name").value = prefs.baby_name;
+  }
+
+  function renderSound(sound) {
+    $("settings-clip").textContent = clipText(sound);
+    $("sound-mode").value = sound.prefs.mode;
+    $("settings-volume").value = String(sound.prefs.volume);
+  }
+
+  function renderPreview(previewing) {
+    $("settings-preview").setAttribute("aria-pressed", String(previewing));
+    $("settings-preview").textContent = previewing ? "Stop preview" : "Preview sound";
+  }
+
+  function renderPhotoList({ photos, active }) {
+    fillList(
+      $("photo-list"),
+      photos.map((photo, i) => {
+        const li = document.createElement("li");
+        const pick = document.createElement("button");
+        pick.type = "button";
+        pick.className = "thumb";
+        pick.setAttribute("aria-pressed", String(photo.id === active));
+        pick.setAttribute("aria-label", `Show photo ${i + 1}, ${photo.original_name}`);
+        const img = document.createElement("img");
+        // Fetched and decoded once scrolled into view: a long list costs
+        // only the thumbnails the parent sees.
+        img.loading = "lazy";
+        img.src = ipc.mediaUrl("thumb", photo.id);
+        img.alt = "";
+        pick.append(img);
+        pick.addEventListener("click", async () => {
+          const photos = await attempt(() => ipc.call("set_active_photo", { id: photo.id }));
+          if (photos) store.set({ photos });
+        });
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "remove";
+        remove.textContent = "Remove";
+        remove.setAttribute("aria-label", `Remove photo ${i + 1}, ${photo.original_name}`);
+        remove.addEventListener("click", async () => {
+          const photos = await attempt(() => ipc.call("remove_photo", { id: photo.id }));
+          if (!photos) return;
+          store.set({ photos });
+          show("Photo removed.");
+          $("settings-photo").focus();
+        });
+        li.append(pick, remove);
+        return li;
+      }),
+      "No photos yet: Letdown's own calm picture is shown.",
+    );
+  }
+
+  function renderRoutineChoice(routines) {
+    const keep = $("edit-routine").value;
+    $("edit-routine").replaceChildren(...(routines ?? []).map((r) => new Option(r.name, r.id)));
+    if (keep) $("edit-routine").value = keep;
+  }
+
+  const chosenRoutine = () => store.get().routines?.find((r) => String(r.id) === $("edit-routine").value);
+
+  function renderRoutineEditor() {
+    const routine = chosenRoutine() ?? store.get().routines?.[0];
+    if (!routine) return;
+    $("edit-steps").replaceChildren(
+      ...routine.steps.map((step, i) => {
+        const li = document.createElement("li");
+        const label = document.createElement("label");
+        label.textContent = `${i + 1}. ${STEP_NAMES[step.kind]}${step.open_ended ? " (target)" : ""} `;
+        const input = document.createElement("input");
+        input.type = "number";
+        input.min = "1";
+        input.max = "180";
+        input.step = "1";
+        input.value = String(Math.max(1, Math.round(step.planned_ms / 60_000)));
+        input.dataset.index = String(i);
+        label.append(input, " min");
+        li.append(label);
+        return li;
+      }),
+    );
+  }
+
+  async function saveRoutine() {
+    const routine = chosenRoutine();
+    if (!routine) return;
+    const steps = routine.steps.map((step, i) => {
+      const minutes = Number($("edit-steps").querySelector(`input[data-index="${i}"]`).value);
+      return { ...step, planned_ms: Math.round(minutes * 60_000) };
+    });
+    if (steps.some((s) => !Number.isFinite(s.planned_ms) || s.planned_ms < 60_000 || s.planned_ms > 180 * 60_000)) {
+      show("Each step can last from 1 to 180 minutes.");
+      return;
+    }
+    const id = await attempt(() => ipc.call("save_routine", { routine: { ...routine, steps } }));
+    if (id === undefined) return;
+    store.update(({ routines }) => ({ routines: routines.map((r) => (r.id === routine.id ? { ...r, steps } : r)) }));
+    show(`“${routine.name}” saved.`);
+  }
+
+  function renderRestore(restore) {
+    $("restore-confirm").hidden = !restore;
+    if (restore) {
+      $("restore-question").textContent = `Put your diary back as it was on ${backupDay(restore.date)}? The diary you have now is kept aside first.`;
+    }
+  }
+
+  async function renderBackups() {
+    store.set({ restore: null });
+    const backups = (await attempt(() => ipc.call("list_backups"))) ?? [];
+    fillList(
+      $("backup-list"),
+      backups.map((b) => {
+        const li = document.createElement("li");
+        const label = document.createElement("span");
+        const sessions = b.sessions === null ? "cannot be read" : b.sessions === 1 ? "1 session" : `${b.sessions} sessions`;
+        label.textContent = `${backupDay(b.date)} · ${sessions}`;
+        const restore = document.createElement("button");
+        restore.type = "button";
+        restore.textContent = "Restore…";
+        restore.dataset.backup = b.name;
+        restore.disabled = b.sessions === null;
+        restore.setAttribute("aria-label", `Restore the diary as it was on ${backupDay(b.date)}`);
+        restore.addEventListener("click", () => {
+          store.set({ restore: { name: b.name, date: b.date } });
+          $("restore-no").focus();
+        });
+        li.append(label, restore);
+        return li;
+      }),
+      "No copies yet: the first is made today.",
+    );
+  }
+
+  async function restoreBackup() {
+    const said = await attempt(() => ipc.call("restore_backup", { name: store.get().restore?.name }));
+    store.set({ restore: null });
+    if (!said) return;
+    store.set({ dialog: null });
+    // Everything shown comes from the diary: read it all again.
+    await reload();
+    show(said, { forMs: 30_000 });
+  }
+
+  function render(state, before) {
+    if (state.prefs && state.prefs !== before.prefs) renderPrefs(state.prefs);
+    if (state.sound && state.sound !== before.sound) renderSound(state.sound);
+    if (state.previewing !== before.previewing) renderPreview(state.previewing);
+    if (state.routines !== before.routines) renderRoutineChoice(state.routines);
+    if (state.restore !== before.restore) renderRestore(state.restore);
+    // The lists are built as the settings open (`open`), and again when
+    // what they show changes while they are open.
+    if (state.dialog !== "settings") return;
+    if (state.photos !== before.photos) renderPhotoList(state.photos);
+    if (state.routines !== before.routines) renderRoutineEditor();
+  }
+  store.subscribe(render);
+  render(store.get(), {});
+
+  for (const [id, change] of [
+    ["rotate", () => ({ rotate_minutes: Number($("rotate").value) })],
+    ["chimes", () => ({ chimes: $("chimes").checked })],
+    ["notifications", () => ({ notifications: $("notifications").checked })],
+    ["pref-unit", () => ({ unit: $("pref-unit").value })],
+    ["theme", () => ({ theme: $("theme").value })],
+    ["baby-name", () => ({ baby_name: $("baby-name").value })],
+  ]) {
+    $(id).addEventListener("change", () => changePrefs(change()));
+  }
+  $("sound-mode").addEventListener("change", () => changeSound({ mode: $("sound-mode").value }));
+  $("settings-volume").addEventListener("change", () => changeSound({ volume: Number($("settings-volume").value) }));
+  $("settings-preview").addEventListener("click", togglePreview);
+  $("settings-photo").addEventListener("click", choosePhoto);
+  $("settings-clip-choose").addEventListener("click", chooseClip);
+  $("edit-routine").addEventListener("change", renderRoutineEditor);
+  $("save-routine").addEventListener("click", saveRoutine);
+  $("restore-yes").addEventListener("click", restoreBackup);
+  $("restore-no").addEventListener("click", () => {
+    const name = store.get().restore?.name;
+    store.set({ restore: null });
+    $("backup-list").querySelector(`[data-backup="${name}"]`)?.focus();
+  });
+
+  /** Opens the settings, their lists built first so the dialog opens on them. */
+  function open() {
+    const { photos } = store.get();
+    renderPhotoList(photos);
+    renderRoutineEditor();
+    store.set({ dialog: "settings" });
+    renderBackups();
+  }
+
+  return { open };
+}
