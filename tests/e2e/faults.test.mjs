@@ -162,9 +162,10 @@ test("a full disk: the app starts, says so, and carries on once space is freed, 
         assert.equal(answer.error?.retryable, true, `${cmd}: ${JSON.stringify(answer)}`);
       }
       assert.equal(await app.text("#undo"), "Try again");
-      // (Pressed from a timer: the page reloads under the click.)
-      await app.execute("setTimeout(() => document.getElementById('undo').click(), 50)");
-      await waitFor("the window to start afresh", async () => app.execute("const r = document.getElementById('routine'); return document.body.dataset.ready === 'true' && !r.disabled && r.options.length > 0"));
+      // It opens the diary in place (reopen_diary), without reloading the page.
+      await app.execute("window.__sameLetdownPage = true");
+      await app.click("#undo");
+      await waitFor("the diary opened in the same page", async () => app.execute("const r = document.getElementById('routine'); return window.__sameLetdownPage === true && !r.disabled && r.options.length > 0 && document.getElementById('notice').hidden"));
       // Now that the diary is read, its first-day welcome shows: closed, as a parent would.
       await app.execute("const w = document.getElementById('welcome'); if (w.open) w.close();");
       const state = await app.invoke("get_state");

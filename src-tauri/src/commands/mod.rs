@@ -259,6 +259,43 @@ pub fn picked_path(path: &str, what: &str) -> Result<PathBuf> {
 mod tests {
     use super::*;
 
+    /// What the UI keeps in constants.js, read as written there.
+    fn ui_constant(name: &str) -> &'static str {
+        let js = include_str!("../../../ui/js/constants.js");
+        let start = format!("export const {name} = ");
+        js.lines()
+            .find_map(|line| line.strip_prefix(start.as_str()))
+            .and_then(|rest| rest.strip_suffix(';'))
+            .unwrap_or_else(|| panic!("constants.js has no `{start}…;` line"))
+    }
+
+    #[test]
+    fn the_ui_and_rust_agree_on_their_shared_constants() {
+        let ml_per_oz: f64 = ui_constant("ML_PER_OZ").parse().unwrap();
+        assert_eq!(ml_per_oz, crate::prefs::ML_PER_OZ);
+        let events: serde_json::Value = serde_json::from_str(
+            &ui_constant("EVENTS")
+                .replace("{ changed:", "{ \"changed\":")
+                .replace(", audio:", ", \"audio\":"),
+        )
+        .unwrap();
+        assert_eq!(events["changed"], crate::state::SESSION_CHANGED);
+        assert_eq!(events["audio"], crate::state::SOUND_STATUS);
+        let base = |name| serde_json::from_str::<String>(ui_constant(name)).unwrap();
+        let here = if cfg!(windows) {
+            "MEDIA_BASE_WINDOWS"
+        } else {
+            "MEDIA_BASE"
+        };
+        assert_eq!(base(here), media::BASE_URL);
+        assert_ne!(base("MEDIA_BASE"), base("MEDIA_BASE_WINDOWS"));
+        let clips: Vec<String> = serde_json::from_str(ui_constant("CLIP_EXTENSIONS")).unwrap();
+        let mut rust: Vec<&str> = crate::clip::EXTENSIONS.to_vec();
+        // Opus is read by its own decoder (clip::is_opus), not symphonia.
+        rust.push("opus");
+        assert_eq!(clips, rust, "the file picker offers what Rust can play");
+    }
+
     fn answer(photos: Part<media::Photos>) -> Startup {
         let gone = || Error::DataDir("gone".into());
         Startup {
