@@ -107,14 +107,17 @@ impl Error {
         }
     }
 
-    /// Whether trying again may work once the parent has done something (freed
-    /// some space, closed another program): the UI offers "Try again".
+    /// Whether opening the diary again may work once the parent has done
+    /// something (freed some space, closed another program): the UI offers
+    /// "Try again" (`reopen_diary`). A write refused on an open diary is not:
+    /// its message asks the parent to try that again themselves.
     pub fn retryable(&self) -> bool {
-        match self {
-            Error::DiskFull | Error::DiaryBusy => true,
-            Error::NotOpen(why) => why.retryable(),
-            _ => false,
-        }
+        matches!(self, Error::NotOpen(why) if why.may_pass())
+    }
+
+    /// A reason the diary could not be opened that the parent can end.
+    pub fn may_pass(&self) -> bool {
+        matches!(self, Error::DiskFull | Error::DiaryBusy)
     }
 }
 
@@ -157,6 +160,8 @@ mod tests {
             .contains("press Try again"));
         let busy = Error::NotOpen(Arc::new(Error::DiaryBusy));
         assert!(busy.retryable());
+        // A full disk while the diary is open: saving again is the parent's step.
+        assert!(!Error::DiskFull.retryable());
         let too_new = Error::NotOpen(Arc::new(Error::DiaryTooNew));
         assert!(!too_new.retryable());
         assert_eq!(too_new.kind(), "diary_too_new");

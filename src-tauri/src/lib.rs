@@ -138,7 +138,7 @@ pub fn run() {
     // running window comes to the front and the new process exits. Not in
     // `build_app`: tests build many apps in one process, and a taken name
     // makes the plugin exit the process. (The diary's own lock, in
-    // `state::open_engine`, still keeps a second writer out where there is
+    // `state::lock_data_dir`, still keeps a second writer out where there is
     // no session bus.)
     let builder =
         Builder::default().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

@@ -102,6 +102,8 @@ struct Inner {
     previewing: bool,
     /// Whether the loop was last asked to play, so it is only told of changes.
     sounding: bool,
+    /// A damaged diary that was kept aside and repaired, said when the window opens.
+    repaired: Option<String>,
 }
 
 /// An open diary: its engine and the data folder's lock, held while it is open.
@@ -135,8 +137,6 @@ pub struct AppState {
     wake: Sender<()>,
     /// The app-data folder, to open the diary again on "Try again".
     data_dir: Option<std::path::PathBuf>,
-    /// A damaged diary that was kept aside and repaired, said when the window opens.
-    startup_notice: Option<String>,
     media: Option<MediaDir>,
 }
 
@@ -175,6 +175,7 @@ impl AppState {
             discreet: false,
             previewing: false,
             sounding: false,
+            repaired: startup_notice,
         };
         match diary {
             Ok(opened) => inner.adopt(opened),
@@ -186,7 +187,6 @@ impl AppState {
             audio,
             wake,
             data_dir,
-            startup_notice,
             media,
         };
         state.use_active_clip();
@@ -223,7 +223,7 @@ impl AppState {
             let mut inner = self.inner();
             match &inner.diary {
                 Ok(_) => return Ok(()),
-                Err(e) if !e.retryable() => return Err(Error::NotOpen(e.clone())),
+                Err(e) if !e.may_pass() => return Err(Error::NotOpen(e.clone())),
                 Err(_) => {}
             }
             let dir = self
@@ -231,7 +231,10 @@ impl AppState {
                 .as_deref()
                 .ok_or_else(|| Error::DataDir("no data folder".into()))?;
             match open_diary(dir) {
-                Ok((opened, _)) => inner.adopt(opened),
+                Ok((opened, recovered)) => {
+                    inner.adopt(opened);
+                    inner.repaired = recovered.map(|r| r.message());
+                }
                 Err(e) => {
                     let e = Arc::new(e);
                     inner.diary = Err(e.clone());
@@ -248,6 +251,11 @@ impl AppState {
 
     pub fn sound_prefs(&self) -> SoundPrefs {
         self.inner().sound
+    }
+
+    /// Whether the recording is being previewed.
+    pub fn previewing(&self) -> bool {
+        self.inner().previewing
     }
 
     pub fn sound_status(&self) -> SoundStatus {
@@ -290,13 +298,14 @@ impl AppState {
     /// What the parent must know as the window opens: why the diary cannot be
     /// opened, or that a damaged one was repaired.
     pub fn notice(&self) -> Option<String> {
-        match &self.inner().diary {
+        let inner = self.inner();
+        match &inner.diary {
             Err(e) => Some(Error::NotOpen(e.clone()).to_string()),
-            Ok(_) => self.startup_notice.clone(),
+            Ok(_) => inner.repaired.clone(),
         }
     }
 
-    /// Reads the parent's choices from the diary again (after a restore).
+    /// Reads the parent's choices and recording from the diary again (after a restore).
     pub fn reload_prefs(&self) {
         let mut inner = self.inner();
         let Some(engine) = inner.engine() else {
@@ -305,8 +314,7 @@ impl AppState {
         let (sound, prefs) = (SoundPrefs::load(engine), Prefs::load(engine.diary()));
         inner.sound = sound;
         inner.prefs = prefs;
-        self.audio.set_volume(sound.volume);
-        self.follow(&mut inner);
+        self.loop_active_clip(&mut inner);
     }
 
     /// Discreet mode on or off: the loop fades out, and back in after.
@@ -316,8 +324,8 @@ impl AppState {
         self.follow(&mut inner);
     }
 
-    /// The recording heard in Settings, on or off. Stopping it never
-    /// silences a session that wants the loop.
+    /// The recording heard in Settings, on or off, between sessions; during
+    /// one, the session decides what is heard.
     pub fn preview(&self, play: bool) {
         let mut inner = self.inner();
         inner.previewing = play;
@@ -338,6 +346,10 @@ impl AppState {
     /// Loops the recording the diary says is chosen (the built-in sound if none).
     pub fn use_active_clip(&self) {
         let mut inner = self.inner();
+        self.loop_active_clip(&mut inner);
+    }
+
+    fn loop_active_clip(&self, inner: &mut Inner) {
         let clip = inner
             .engine()
             .and_then(|e| e.diary().active_clip().ok().flatten());
@@ -346,7 +358,7 @@ impl AppState {
         self.audio.set_source(path);
         // The new source starts from silence: play it if the loop should sound.
         inner.sounding = false;
-        self.follow(&mut inner);
+        self.follow(inner);
     }
 
     /// Starts, pauses or stops the loop to match the session, discreet mode,
@@ -354,7 +366,11 @@ impl AppState {
     fn follow(&self, inner: &mut Inner) {
         let snapshot = inner.engine().map(|e| e.snapshot());
         let session = snapshot.as_ref().and_then(|s| s.session.as_ref());
-        let want = inner.previewing || (!inner.discreet && inner.sound.wants_sound(session));
+        // A preview is heard between sessions: a session's loop is the session's.
+        if session.is_some() {
+            inner.previewing = false;
+        }
+        let want = !inner.discreet && (inner.previewing || inner.sound.wants_sound(session));
         if want != inner.sounding {
             inner.sounding = want;
             match (want, session.is_some()) {

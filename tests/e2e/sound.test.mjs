@@ -102,3 +102,22 @@ test("a preview stopped in Settings during a session leaves the session's loop p
   await app.click("#discard");
   await untilSilent("the loop to stop with the session");
 });
+
+test("a preview left on gives way to the session: M silences it, and it ends with it", async () => {
+  await app.invoke("set_sound", { change: { mode: "whole", on: true } });
+  await app.click("#preview");
+  await untilSounding("the preview");
+  assert.equal(await app.text("#preview"), "Stop preview");
+  await app.click("#start");
+  await app.waitForText("#step-name", (t) => t !== "Letdown");
+  // The session's loop now: sound off (M) fades it out, as in any session.
+  await app.press("m");
+  await untilSilent("sound off to silence the loop");
+  await app.press("m");
+  await untilSounding("sound on to bring the loop back");
+  await app.press("e");
+  await app.click("#discard");
+  await untilSilent("the loop to stop with the session, preview and all");
+  assert.equal((await app.invoke("get_sound")).previewing, false);
+  assert.equal(await app.text("#preview"), "Preview sound");
+});

@@ -16,6 +16,11 @@ export function setupSound({ store, notice: { show, attempt } }) {
     $("sound-problem").hidden = sound.status.state !== "unavailable";
     document.body.dataset.sound = sound.status.state;
   }
+  // Rust ends a preview when a session starts: so does the button.
+  store.subscribe(({ snapshot, sound, previewing }, before) => {
+    if (sound && sound !== before.sound && sound.previewing !== previewing) store.set({ previewing: sound.previewing });
+    else if (previewing && snapshot?.session) store.set({ previewing: false });
+  });
   store.subscribe(({ sound, previewing }, before) => {
     if (sound && sound !== before.sound) render(sound);
     if (previewing !== before.previewing) {
@@ -33,7 +38,7 @@ export function setupSound({ store, notice: { show, attempt } }) {
   async function togglePreview() {
     const play = !store.get().previewing;
     const sound = await attempt(() => ipc.call("preview_sound", { play }));
-    store.set({ ...(sound && { sound }), previewing: play });
+    keep(sound);
   }
 
   async function importClip(path) {

@@ -48,7 +48,7 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo> {
 }
 
 /// One part of the start-up answer: `{"ok": value}`, or `{"error": {kind,
-/// message}}` as a command's error would be, so a diary that cannot be opened
+/// message, retryable}}` as a command's error would be, so a diary that cannot be opened
 /// still lets the prefs and the app's details through.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,8 +71,7 @@ pub struct Startup {
     pub routines: Part<Vec<Routine>>,
     pub photos: Part<media::Photos>,
     pub sound: Part<sound::Sound>,
-    /// Asked after the parts above, as each of them may try a busy or full
-    /// diary again (`AppState::lock`).
+    /// The session, or why the diary is not open (and whether "Try again" may help).
     pub state: Part<Snapshot>,
     /// The finish sheet's draft, when a session is in progress.
     pub draft: Part<Option<Draft>>,
@@ -291,9 +290,9 @@ mod tests {
         assert_ne!(base("MEDIA_BASE"), base("MEDIA_BASE_WINDOWS"));
         let clips: Vec<String> = serde_json::from_str(ui_constant("CLIP_EXTENSIONS")).unwrap();
         let mut rust: Vec<&str> = crate::clip::EXTENSIONS.to_vec();
-        // Opus is read by its own decoder (clip::is_opus), not symphonia.
+        // Opus is offered so that it is refused with a way out (clip::is_opus).
         rust.push("opus");
-        assert_eq!(clips, rust, "the file picker offers what Rust can play");
+        assert_eq!(clips, rust, "the file picker offers what Rust takes");
     }
 
     fn answer(photos: Part<media::Photos>) -> Startup {

@@ -15,13 +15,18 @@ pub struct Sound {
     pub prefs: SoundPrefs,
     /// The parent's recording; `None` plays Letdown's own gentle sound.
     pub clip: Option<Clip>,
+    /// The recording is being previewed (it stops when a session starts).
+    pub previewing: bool,
 }
 
 pub(crate) fn sound(state: &AppState) -> Result<Sound> {
+    // Its own statement: a guard in a struct literal lives to the literal's end.
+    let clip = state.lock()?.diary().active_clip()?;
     Ok(Sound {
         status: state.sound_status(),
         prefs: state.sound_prefs(),
-        clip: state.lock()?.diary().active_clip()?,
+        clip,
+        previewing: state.previewing(),
     })
 }
 
@@ -64,8 +69,8 @@ pub fn retry_sound(state: State<'_, AppState>) -> Result<Sound> {
     sound(&state)
 }
 
-/// Plays the loop for a moment in Settings (or stops the preview); a
-/// session's own loop goes on either way.
+/// Plays the loop between sessions to hear it (or stops it); during a
+/// session the session's loop is left as it is.
 #[tauri::command]
 pub fn preview_sound(state: State<'_, AppState>, play: bool) -> Result<Sound> {
     state.preview(play);
