@@ -19,7 +19,7 @@ as_root() {
 ensure_packages() {
   local missing=() pkg
   for pkg in "$@"; do
-    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" == *"install ok installed" ]]; then
       continue
     fi
     missing+=("$pkg")

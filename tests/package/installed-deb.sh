@@ -11,15 +11,21 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok - $*"; }
 : "${DISPLAY:?run through scripts/run-tests.sh (needs the harness)}"
 
-# What the package says about itself.
+# What the package says about itself. Each answer is read whole before grep
+# looks at it: with pipefail, `cmd | grep -q` fails when grep stops reading
+# early and cmd dies of SIGPIPE, as it did on the multi-line Description.
 [ "$(dpkg-deb -f "$deb" Package)" = "letdown" ] || fail "package name: $(dpkg-deb -f "$deb" Package)"
-dpkg-deb -f "$deb" Depends | grep -q libasound2 || fail "Depends lacks libasound2: $(dpkg-deb -f "$deb" Depends)"
-dpkg-deb -f "$deb" Description | grep -qi "calm pumping companion" || fail "description: $(dpkg-deb -f "$deb" Description)"
+depends=$(dpkg-deb -f "$deb" Depends)
+grep -q libasound2 <<<"$depends" || fail "Depends lacks libasound2: $depends"
+description=$(dpkg-deb -f "$deb" Description)
+grep -qi "calm pumping companion" <<<"$description" || fail "description: $description"
 pass ".deb control: name, description, libasound2 dependency"
-rpm -qp --queryformat '%{NAME} %{SUMMARY}\n' "$rpm" 2>/dev/null | grep -q "^letdown .*calm pumping companion" \
-  || fail "rpm header: $(rpm -qp --queryformat '%{NAME} %{SUMMARY}' "$rpm" 2>&1)"
-rpm -qp --requires "$rpm" 2>/dev/null | grep -q alsa-lib || fail "rpm does not require alsa-lib"
-rpm -qlp "$rpm" 2>/dev/null | grep -q '^/usr/bin/letdown$' || fail "rpm lacks /usr/bin/letdown"
+header=$(rpm -qp --queryformat '%{NAME} %{SUMMARY}\n' "$rpm" 2>&1)
+grep -q "^letdown .*calm pumping companion" <<<"$header" || fail "rpm header: $header"
+requires=$(rpm -qp --requires "$rpm" 2>/dev/null)
+grep -q alsa-lib <<<"$requires" || fail "rpm does not require alsa-lib: $requires"
+files=$(rpm -qlp "$rpm" 2>/dev/null)
+grep -q '^/usr/bin/letdown$' <<<"$files" || fail "rpm lacks /usr/bin/letdown"
 pass ".rpm header: name, summary, alsa-lib, /usr/bin/letdown"
 
 dpkg -r letdown >/dev/null 2>&1 || true
@@ -40,8 +46,9 @@ pass "installed: desktop entry (name, exec, icon, categories, comment) and icons
 
 XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" /usr/bin/letdown >"$home/app.log" 2>&1 &
 app=$!
-window=$(timeout 30 xdotool search --sync --onlyvisible --name '^Letdown$' | head -1) \
+windows=$(timeout 30 xdotool search --sync --onlyvisible --name '^Letdown$') \
   || fail "no Letdown window within 30 s: $(cat "$home/app.log")"
+window=${windows%%$'\n'*}
 # Wait for the calm screen to be painted: the picture stops being one flat
 # colour (the window's background) once the page, photo and text are drawn.
 mkdir -p target/e2e-screens
