@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Photo import benchmark: Letdown's import (decode, turn upright, resize to
-# 2560 px, encode the screen copy and thumbnail) beside vipsthumbnail and
-# ImageMagick, on the same generated 24-megapixel camera JPEG, alternately,
-# in one run. Prints median wall time, spread, peak memory and the ratios.
+# Photo import benchmark: Letdown's import (its probe process started, the
+# photo decoded, turned upright, resized to 2560 px, three copies encoded)
+# beside vipsthumbnail and ImageMagick on generated 24-megapixel camera JPEGs,
+# and beside heif-convert (libheif) and vipsthumbnail on a 12-megapixel
+# iPhone-sized HEIC, alternately, in one run. Then the cost of starting the
+# probe alone (a 120×90 GIF). Prints median wall time, spread, peak memory
+# and the ratios.
 # Usage: scripts/bench-photo-import.sh [RUNS]   (results go in BENCHMARKS.md)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/scripts/lib.sh"
 runs=${1:-9}
 
-ensure_packages "${APP_PACKAGES[@]}" imagemagick libvips-tools libimage-exiftool-perl
+ensure_packages "${APP_PACKAGES[@]}" imagemagick libvips-tools libimage-exiftool-perl libheif-examples time
 work="$ROOT/target/bench-photo"
 mkdir -p "$work"
 # make_photo FILE NOISE: a 6000×4000 camera-like JPEG (fractal detail plus
@@ -24,6 +27,13 @@ make_photo() {
 }
 make_photo "$work/camera-24mp-typical.jpg" 0.15
 make_photo "$work/camera-24mp-noisy.jpg" 0.4
+# An iPhone's 12 MP (4032×3024) HEIC, from the same kind of picture.
+if [ ! -s "$work/iphone-12mp.heic" ]; then
+  convert -size 1344x1008 plasma:fractal -seed 5 -resize '4032x3024!' -attenuate 0.15 \
+    +noise Gaussian -quality 95 "$work/iphone-12mp.jpg"
+  heif-enc -q 50 "$work/iphone-12mp.jpg" -o "$work/iphone-12mp.heic" >/dev/null
+fi
+convert -size 120x90 xc:'#f3d9a4' "$work/tiny.gif"
 say "Building the import example (release profile)"
 cargo build -q --release -p letdown --example import_photo
 letdown="$ROOT/target/release/examples/import_photo"
@@ -46,21 +56,33 @@ stats() {
     END { printf "%d %d %d %.0f\n", t[int((NR + 1) / 2)], t[1], t[NR], m / 1024 }'
 }
 
-for photo in "$work"/camera-24mp-{typical,noisy}.jpg; do
-  rm -f "$work"/{letdown,vipsthumbnail,convert}.txt
-  say "$(basename "$photo"): $(identify -format '%wx%h, %b' "$photo"), $runs runs each, alternating, after one warm-up"
+# compare PHOTO TOOL...: each tool (a name run_TOOL knows) on PHOTO, alternately.
+compare() {
+  local photo=$1 tool
+  shift
+  (cd "$work" && rm -f -- "${@/%/.txt}")
+  say "$(basename "$photo"): $(identify -format '%wx%h, %b' "$photo" 2>/dev/null | head -1), $runs runs each, alternating, after one warm-up"
   for ((i = 0; i <= runs; i++)); do
-    run letdown "$letdown" "$photo" "$work/out"
-    run vipsthumbnail vipsthumbnail -s 2560x2560 "$photo" -o "$work/out/vips.jpg"
-    run convert convert "$photo" -auto-orient -resize 2560x2560 "$work/out/im.jpg"
-    [ "$i" -eq 0 ] && rm -f "$work"/{letdown,vipsthumbnail,convert}.txt
+    for tool in "$@"; do "run_$tool" "$photo"; done
+    [ "$i" -eq 0 ] && (cd "$work" && rm -f -- "${@/%/.txt}")
   done
-  read -r l_med _ < <(stats letdown)
+  read -r l_med _ < <(stats "$1")
   printf '%-16s %8s %14s %10s %12s\n' tool median range peak-mem "Letdown / it"
-  for tool in letdown vipsthumbnail convert; do
+  for tool in "$@"; do
     read -r med min max mem < <(stats "$tool")
     printf '%-16s %6d ms %6d–%-6d %7d MB %12.2f\n' "$tool" "$med" "$min" "$max" "$mem" \
       "$(awk -v a="$l_med" -v b="$med" 'BEGIN { print a / b }')"
   done
+}
+run_letdown() { run letdown "$letdown" "$1" "$work/out"; }
+run_vipsthumbnail() { run vipsthumbnail vipsthumbnail -s 2560x2560 "$1" -o "$work/out/vips.jpg"; }
+run_convert() { run convert convert "$1" -auto-orient -resize 2560x2560 "$work/out/im.jpg"; }
+run_heif_convert() { run heif_convert heif-convert -q 85 "$1" "$work/out/heif.jpg"; }
+
+for photo in "$work"/camera-24mp-{typical,noisy}.jpg; do
+  compare "$photo" letdown vipsthumbnail convert
 done
+compare "$work/iphone-12mp.heic" letdown heif_convert vipsthumbnail
+say "Starting the probe: the whole import of a 120×90 GIF"
+compare "$work/tiny.gif" letdown
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

@@ -2,12 +2,13 @@
 # needs on Debian/Ubuntu, printing what it installs and skipping what is present.
 # shellcheck shell=bash
 
-# Tauri's WebKitGTK prerequisites and ALSA headers for rodio.
+# Tauri's WebKitGTK prerequisites, ALSA headers for rodio, and libopus (clip.rs).
 APP_PACKAGES=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev
-  libssl-dev librsvg2-dev libasound2-dev libasound2-plugins)
+  libssl-dev librsvg2-dev libasound2-dev libasound2-plugins libopus-dev)
 # A virtual screen, the WebDriver bridge, a sound server and the tools tests use.
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver pulseaudio pulseaudio-utils sox imagemagick
-  dbus-x11 dbus-daemon x11-utils sqlite3 ffmpeg espeak-ng xdotool rpm iproute2 faketime)
+  dbus-x11 dbus-daemon x11-utils sqlite3 ffmpeg espeak-ng xdotool rpm iproute2 faketime
+  opus-tools libheif-examples libvips-tools)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -58,6 +58,8 @@ for suite in diary session; do
 done
 say "Release packages (.deb, .rpm), then the .deb installed and started"
 "$ROOT/scripts/package.sh"
+say "The decoding wall in the release build (panic = \"abort\", as shipped)"
+LETDOWN_PROBE_BIN="$ROOT/target/release/letdown" cargo test -p letdown --test probe
 tests/package/installed-deb.sh "$(ls target/release/bundle/deb/*.deb)" "$(ls target/release/bundle/rpm/*.rpm)"
 say "The fault table (docs/FAULTS.md) from what the tests tried"
 node scripts/fault-table.mjs

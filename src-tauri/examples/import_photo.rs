@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 
 fn main() {
+    // Imports decode in this binary started as the probe, as the app does.
+    letdown::probe::serve_if_asked();
     let mut args = std::env::args_os().skip(1);
     let (Some(photo), Some(dir)) = (args.next(), args.next()) else {
         eprintln!("usage: import_photo PHOTO MEDIA_DIR");

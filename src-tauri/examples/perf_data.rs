@@ -10,6 +10,8 @@ use letdown::media::{new_id, MediaDir};
 use letdown::prefs::{Prefs, PrefsChange};
 
 fn main() {
+    // Imports decode in this binary started as the probe, as the app does.
+    letdown::probe::serve_if_asked();
     let mut args = std::env::args_os().skip(1);
     let (Some(dir), Some(photo)) = (args.next(), args.next()) else {
         eprintln!("usage: perf_data DATA_DIR PHOTO");

@@ -14,6 +14,7 @@ pub mod export;
 pub mod history;
 pub mod media;
 pub mod prefs;
+pub mod probe;
 pub mod recovery;
 pub mod routine;
 #[doc(hidden)]

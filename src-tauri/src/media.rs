@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use fast_image_resize as fr;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::probe::{Ended, Probe};
 
 /// Photos larger than this on disk are refused before they are read.
 pub const MAX_PHOTO_BYTES: u64 = 60 * 1024 * 1024;
@@ -45,7 +46,7 @@ impl PhotoCopy {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Photo {
     pub id: String,
     pub width: u32,
@@ -53,14 +54,30 @@ pub struct Photo {
     pub original_name: String,
 }
 
-/// The media folder: `photos/<id>.jpg`, `photos/<id>-window.jpg` and `photos/<id>-thumb.jpg`.
+/// The media folder: `photos/<id>.jpg`, `photos/<id>-window.jpg` and
+/// `photos/<id>-thumb.jpg`, and `clips/<id>.wav`.
 pub struct MediaDir {
     root: PathBuf,
+    probe: Probe,
 }
 
 impl MediaDir {
+    /// Decodes what it imports in the running binary started as a probe.
     pub fn new(root: PathBuf) -> MediaDir {
-        MediaDir { root }
+        MediaDir {
+            root,
+            probe: Probe::current(),
+        }
+    }
+
+    /// Decodes in another binary that serves probes (integration tests use the app's).
+    pub fn with_probe(mut self, probe: Probe) -> MediaDir {
+        self.probe = probe;
+        self
+    }
+
+    pub(crate) fn probe(&self) -> &Probe {
+        &self.probe
     }
 
     pub fn root(&self) -> &Path {
@@ -75,10 +92,25 @@ impl MediaDir {
         })
     }
 
-    /// Checks the file, decodes it within limits, turns it upright, and
-    /// writes the screen copy and thumbnail. Nothing is written unless all of
-    /// that succeeds, so a failed import leaves the previous photo in place.
+    /// Imports a photo: checks the file, then has the probe decode it and
+    /// write its three copies. Nothing stays written unless all of that
+    /// succeeds, so a failed import leaves the previous photo in place.
     pub fn import_photo(&self, source: &Path, id: &str) -> Result<Photo> {
+        let name = display_name(source);
+        check_file(source, MAX_PHOTO_BYTES, &name, "photo")?;
+        let result = match self.probe.photo(self, source, id) {
+            Ok(answer) => answer,
+            Err(ended) => Err(probe_failed(ended, &name, Error::BadImage, "show")),
+        };
+        if result.is_err() {
+            self.remove_photo(id);
+        }
+        result
+    }
+
+    /// Inside the probe: decodes the photo within limits, turns it upright,
+    /// and writes the large copy, the window-sized one and the thumbnail.
+    pub(crate) fn decode_photo_here(&self, source: &Path, id: &str) -> Result<Photo> {
         let name = display_name(source);
         let bytes = read_checked(source, MAX_PHOTO_BYTES, &name, "photo")?;
         let (image, orientation) = decode_photo(&bytes, &name, SCREEN_EDGE)?;
@@ -119,11 +151,32 @@ impl MediaDir {
         })
     }
 
+    /// Deletes a photo's copies, and any a stopped probe left half-written.
     pub fn remove_photo(&self, id: &str) {
         for copy in PhotoCopy::ALL {
             if let Some(path) = self.photo_path(id, copy) {
+                let _ = std::fs::remove_file(path.with_extension("jpg.part"));
                 let _ = std::fs::remove_file(path);
             }
+        }
+    }
+}
+
+/// The parent's message when the probe ended without an answer: the file is
+/// what made it end, so the file is what the message is about. `bad` is
+/// the error kind, `verb` what Letdown could not do ("show", "play").
+pub(crate) fn probe_failed(
+    ended: Ended,
+    name: &str,
+    bad: fn(String) -> Error,
+    verb: &str,
+) -> Error {
+    let damaged = format!("“{name}” looks damaged or incomplete, so Letdown cannot {verb} it.");
+    match ended {
+        Ended::Crashed => bad(damaged),
+        Ended::TimedOut => bad(format!("{damaged} Reading it took far too long.")),
+        Ended::NotStarted(why) => {
+            Error::MediaWrite(format!("Letdown could not start reading “{name}” ({why})."))
         }
     }
 }
@@ -184,10 +237,76 @@ pub fn read_checked(path: &Path, max: u64, name: &str, what: &str) -> Result<Vec
     Ok(bytes)
 }
 
-fn is_heic(bytes: &[u8]) -> bool {
-    bytes.len() > 12
-        && &bytes[4..8] == b"ftyp"
-        && [&b"heic"[..], b"heix", b"mif1", b"msf1", b"hevc", b"heim"].contains(&&bytes[8..12])
+/// What an ISO base media file (`ftyp` box) says it holds, by its brands:
+/// a HEIF picture (HEVC-coded, as phones write them), an AVIF picture, or
+/// neither.
+#[derive(Debug, PartialEq)]
+enum Heif {
+    /// `heic`/`heix`/…: what iPhones write, and Samsung and Pixel phones can.
+    Hevc { iphone_name: bool },
+    /// `avif`/`avis`: the same container with AV1, which heifer does not decode.
+    Av1,
+    /// `mif1`/`msf1` alone: HEIF whose codec only the file's items tell.
+    Generic,
+}
+
+fn heif_kind(bytes: &[u8]) -> Option<Heif> {
+    if bytes.len() < 16 || &bytes[4..8] != b"ftyp" {
+        return None;
+    }
+    let size = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
+    let ftyp = &bytes[8..size.clamp(16, bytes.len().min(256))];
+    // The major brand, then the compatible ones after the minor version.
+    let brands = std::iter::once(&ftyp[..4]).chain(ftyp[8..].chunks_exact(4));
+    let mut kind = None;
+    for brand in brands {
+        match brand {
+            b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" => {
+                return Some(Heif::Hevc {
+                    iphone_name: &ftyp[..4] == b"heic",
+                })
+            }
+            b"avif" | b"avis" => kind = Some(Heif::Av1),
+            b"mif1" | b"msf1" if kind.is_none() => kind = Some(Heif::Generic),
+            _ => {}
+        }
+    }
+    kind
+}
+
+/// Decodes a HEIF picture with heifer, converted to sRGB from its colour
+/// profile (iPhones use Display P3). heifer applies the file's own rotation
+/// and mirroring (`irot`/`imir`), which HEIF makes authoritative over the
+/// EXIF orientation, so the picture comes back upright and EXIF is not
+/// applied again (libheif does the same).
+fn decode_heif(bytes: &[u8], name: &str) -> Result<(RgbImage, Orientation)> {
+    let options = heifer::Options {
+        // Grid tiles decode in parallel; two threads take most of the gain.
+        max_threads: 2,
+        max_pixels: MAX_DECODE_BYTES / 4,
+    };
+    let heif_name = match heif_kind(bytes) {
+        Some(Heif::Hevc { iphone_name: true }) => "HEIC photo",
+        _ => "HEIF picture",
+    };
+    let image = heifer::decode_srgb_rgba8(bytes, &options).map_err(|e| {
+        Error::BadImage(match e {
+            heifer::Error::Unsupported(_) => format!(
+                "“{name}” is a {heif_name} of a kind Letdown cannot read. \
+                 Please export it as JPEG and choose it again."
+            ),
+            _ => format!("“{name}” looks damaged or incomplete, so Letdown cannot show it."),
+        })
+    })?;
+    check_size(image.width, image.height).map_err(|p| describe(p, name))?;
+    let rgb: Vec<u8> = image
+        .data
+        .chunks_exact(4)
+        .flat_map(|px| [px[0], px[1], px[2]])
+        .collect();
+    let rgb = RgbImage::from_raw(image.width, image.height, rgb)
+        .ok_or_else(|| describe(Problem::Damaged, name))?;
+    Ok((rgb, Orientation::NoTransforms))
 }
 
 /// Decodes a photo within limits, as RGB, with the EXIF orientation that
@@ -197,15 +316,19 @@ fn is_heic(bytes: &[u8]) -> bool {
 pub fn decode_photo(bytes: &[u8], name: &str, edge: u32) -> Result<(RgbImage, Orientation)> {
     let not_a_photo = || {
         Error::BadImage(format!(
-            "“{name}” is not a photo Letdown can read. JPEG, PNG, WebP and GIF work."
+            "“{name}” is not a photo Letdown can read. \
+             Phone photos (JPEG, HEIC), PNG, WebP and GIF work."
         ))
     };
-    if is_heic(bytes) {
-        return Err(Error::BadImage(format!(
-            "“{name}” is an iPhone HEIC photo, which Letdown cannot read yet. \
-             On the iPhone, set Settings › Camera › Formats to “Most Compatible”, \
-             or export the photo as JPEG, then choose it again."
-        )));
+    match heif_kind(bytes) {
+        Some(Heif::Av1) => {
+            return Err(Error::BadImage(format!(
+                "“{name}” is an AVIF picture, which Letdown cannot read yet. \
+                 Please export it as JPEG and choose it again."
+            )))
+        }
+        Some(_) => return decode_heif(bytes, name),
+        None => {}
     }
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()

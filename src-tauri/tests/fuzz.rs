@@ -14,7 +14,6 @@ mod common;
 use std::path::Path;
 
 use letdown::error::Error;
-use letdown::media::MediaDir;
 use proptest::prelude::*;
 
 /// Bytes overwritten at positions given as fractions of the file, then
@@ -71,7 +70,13 @@ fn fixtures() -> &'static common::Fixtures {
     F.get_or_init(common::Fixtures::make)
 }
 
-const PHOTOS: &[&str] = &["landscape.jpg", "plain.png", "plain.webp", "first.gif"];
+const PHOTOS: &[&str] = &[
+    "landscape.jpg",
+    "plain.png",
+    "plain.webp",
+    "first.gif",
+    "landscape.heic",
+];
 const CLIPS: &[&str] = &[
     "tone.wav",
     "memo.m4a",
@@ -79,6 +84,10 @@ const CLIPS: &[&str] = &[
     "tone.ogg",
     "tone.flac",
     "voice-note.opus",
+    "voice-lossless.m4a",
+    "tone.aac",
+    "baby.mov",
+    "baby.webm",
 ];
 
 /// Files under `dir`, in every subfolder.
@@ -107,7 +116,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let source = dir.path().join(PHOTOS[which]);
         std::fs::write(&source, apply(&original, &d)).unwrap();
-        let media = MediaDir::new(dir.path().join("media"));
+        let media = common::media_dir(dir.path().join("media"));
         match media.import_photo(&source, &letdown::media::new_id(1_790_000_000_000)) {
             Ok(photo) => {
                 prop_assert!(photo.width > 0 && photo.height > 0);
@@ -132,9 +141,10 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let source = dir.path().join(CLIPS[which]);
         std::fs::write(&source, apply(&original, &d)).unwrap();
-        match letdown::clip::probe(&source, CLIPS[which]) {
-            Ok((ms, rate, channels)) => {
-                prop_assert!(ms > 0 && rate > 0 && channels > 0, "{} ms, {} Hz, {} channels", ms, rate, channels);
+        let media = common::media_dir(dir.path().join("media"));
+        match media.import_clip(&source, "f0") {
+            Ok(clip) => {
+                prop_assert!(clip.duration_ms > 0 && clip.sample_rate > 0 && clip.channels > 0, "{:?}", clip);
             }
             Err(Error::BadClip(message) | Error::BadFile(message)) => prop_assert!(!message.is_empty()),
             Err(other) => prop_assert!(false, "unexpected error kind {}: {}", other.kind(), other),

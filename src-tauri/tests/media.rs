@@ -13,7 +13,7 @@ use letdown::Error;
 
 fn media() -> (tempfile::TempDir, MediaDir) {
     let dir = tempfile::tempdir().unwrap();
-    let media = MediaDir::new(dir.path().join("media"));
+    let media = common::media_dir(dir.path().join("media"));
     (dir, media)
 }
 
@@ -184,17 +184,66 @@ fn jpeg_bomb() -> Vec<u8> {
     jpeg
 }
 
+/// The large copy's pixels, decoded.
+fn pixels(media: &MediaDir, id: &str) -> image::RgbImage {
+    image::open(media.photo_path(id, PhotoCopy::Screen).unwrap())
+        .unwrap()
+        .to_rgb8()
+}
+
+/// The mean difference per channel of two pictures of one size (0–255).
+fn difference(a: &image::RgbImage, b: &image::RgbImage) -> f64 {
+    assert_eq!(a.dimensions(), b.dimensions());
+    let sum: u64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.as_raw().len() as f64
+}
+
 #[test]
-fn an_iphone_heic_photo_gets_advice() {
-    let dir = tempfile::tempdir().unwrap();
-    let heic = dir.path().join("IMG_0001.HEIC");
-    let mut bytes = vec![0, 0, 0, 24];
-    bytes.extend(b"ftypheic\0\0\0\0mif1heic");
-    bytes.extend([0u8; 64]);
-    std::fs::write(&heic, bytes).unwrap();
+fn heic_and_heif_photos_import_like_jpegs_and_turn_upright() {
+    let f = Fixtures::make();
     let (_d, media) = media();
-    let error = refused(&media, &heic).to_string();
-    assert!(error.contains("HEIC") && error.contains("JPEG"), "{error}");
+    let jpeg = media.import_photo(&f.path("landscape.jpg"), "c0").unwrap();
+    let heic = media.import_photo(&f.path("landscape.heic"), "c1").unwrap();
+    assert_eq!((heic.width, heic.height), (jpeg.width, jpeg.height));
+    assert!(difference(&pixels(&media, "c0"), &pixels(&media, "c1")) < 4.0);
+    for copy in PhotoCopy::ALL {
+        assert!(media.photo_path("c1", copy).unwrap().exists(), "{copy:?}");
+    }
+    // Turned by its `irot` box: the same picture as the JPEG turned by EXIF.
+    media.import_photo(&f.sideways(), "c2").unwrap();
+    let upright = media.import_photo(&f.path("upright.heic"), "c3").unwrap();
+    assert_eq!((upright.width, upright.height), (200, 300));
+    let (turned_jpeg, turned_heic) = (pixels(&media, "c2"), pixels(&media, "c3"));
+    assert!(
+        difference(&turned_jpeg, &turned_heic) < 4.0,
+        "irot honoured the way EXIF is: {}",
+        difference(&turned_jpeg, &turned_heic)
+    );
+    // Turned the other way, it would be far off.
+    let wrong = image::imageops::rotate180(&turned_jpeg);
+    assert!(difference(&wrong, &turned_heic) > 10.0);
+    // A HEIF that names only the generic brand up front.
+    let heif = media.import_photo(&f.path("nokia.heif"), "c4").unwrap();
+    assert_eq!((heif.width, heif.height), (300, 200));
+}
+
+#[test]
+fn damaged_and_unsupported_heif_files_get_plain_messages() {
+    let f = Fixtures::make();
+    let (_d, media) = media();
+    for (name, says) in [
+        ("cut-off.heic", "looks damaged or incomplete"),
+        ("picture.avif", "is an AVIF picture"),
+    ] {
+        let error = refused(&media, &f.path(name)).to_string();
+        assert!(error.contains(says), "{name}: {error}");
+        assert!(!error.contains("iPhone"), "{name}: {error}");
+    }
 }
 
 #[test]

@@ -48,7 +48,7 @@ fn a_voice_recording_loops_at_its_own_length() {
     // voice.wav: a spoken line, then a second of quiet; looped, each line
     // must start one recording-length after the last.
     let fixtures = common::Fixtures::make();
-    let clip = letdown::media::MediaDir::new(fixtures.dir.path().join("media"))
+    let clip = common::media_dir(fixtures.dir.path().join("media"))
         .import_clip(&fixtures.path("voice.wav"), "a1")
         .unwrap();
     let length = clip.duration_ms as f32 / 1000.0;

@@ -3,7 +3,7 @@
 // through WebDriver), shown full-window, and kept when a bad file is offered.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { launch, makeFixtures, waitFor } from "./driver.mjs";
 
@@ -75,12 +75,30 @@ test("a window made larger than the window-sized copy covers gets the large copy
   assert.equal(back.width, 1440);
 });
 
+test("an iPhone HEIC photo, turned by its own rotation box, shows upright", async () => {
+  const result = await app.invoke("import_photo", { path: join(fixtures, "upright.heic") });
+  const photo = result.photos?.find((p) => p.id === result.active);
+  assert.deepEqual([photo?.width, photo?.height], [200, 300], JSON.stringify(result));
+  await app.execute("location.reload()");
+  const shown = await waitFor("the HEIC photo to show", async () => {
+    const s = await shownPhoto();
+    return s.id === result.active && s.url.startsWith("media:") ? s : null;
+  });
+  assert.deepEqual([shown.width, shown.height], [200, 300]);
+  app.screenshot("photo-2-heic");
+});
+
 test("a file that is not a photo gets a plain message and the photo stays", async () => {
   const { active } = await app.invoke("list_photos");
+  // A file only tests make: the probe that decodes it aborts, as a decoder
+  // crash would end it; the app must stay up.
+  writeFileSync(join(fixtures, "crash.heic"), "LETDOWN-PROBE-FAULT abort\n");
   for (const [name, says] of [
     ["not-a-photo.jpg", /is not a photo Letdown can read.*Your current photo is unchanged/],
     ["truncated.jpg", /looks damaged or incomplete/],
     ["empty.png", /is empty/],
+    ["picture.avif", /is an AVIF picture, which Letdown cannot read yet/],
+    ["crash.heic", /looks damaged or incomplete.*Your current photo is unchanged/],
   ]) {
     const outcome = await app.invoke("import_photo", { path: join(fixtures, name) });
     assert.match(outcome.error?.message ?? "", says, name);

@@ -3,7 +3,7 @@
 // plays the parent's own recording, and refuses recordings it cannot play.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { launch, level, makeFixtures, recordSound, toneHz, waitFor } from "./driver.mjs";
 
@@ -56,15 +56,34 @@ test("the built-in sound fades in with the session and out when it is paused", a
   await untilSounding("the loop to come back on resume");
 });
 
-test("the parent's own recording plays, and a bad one is refused with the format named", async () => {
+test("the parent's own recording plays, and a bad one is refused with a plain message", async () => {
   const bad = await app.invoke("import_clip", { path: join(fixtures, "broken.m4a") });
-  assert.match(bad.error.message, /looks like an \.m4a \(AAC\) recording but Letdown could not play it.*Your current recording is unchanged/);
+  assert.match(bad.error.message, /is not a recording Letdown can play.*Your current recording is unchanged/);
+
+  // A WhatsApp voice note (Ogg Opus), recognised on the sink by its tone.
   const opus = await app.invoke("import_clip", { path: join(fixtures, "voice-note.opus") });
-  assert.match(opus.error.message, /Opus voice note/);
+  assert.equal(opus.clip?.original_name, "voice-note.opus", JSON.stringify(opus));
+  await waitFor("the 440 Hz Opus note", () => Math.abs(toneHz(ear.samples().subarray(-22050)) - 440) < 15, {
+    timeoutMs: 8000,
+  });
+
+  // A file only tests make, whose probe aborts as a crashing decoder would:
+  // a plain message, and the Opus note goes on playing.
+  writeFileSync(join(fixtures, "crash.m4a"), "LETDOWN-PROBE-FAULT abort\n");
+  const crash = await app.invoke("import_clip", { path: join(fixtures, "crash.m4a") });
+  assert.match(crash.error.message, /looks damaged or incomplete.*Your current recording is unchanged/);
+  assert.equal((await app.invoke("get_sound")).clip?.original_name, "voice-note.opus");
+
+  // A phone video's sound track (660 Hz) becomes the recording.
+  const video = await app.invoke("import_clip", { path: join(fixtures, "baby.mov") });
+  assert.equal(video.clip?.original_name, "baby.mov", JSON.stringify(video));
+  await waitFor("the 660 Hz video sound", () => Math.abs(toneHz(ear.samples().subarray(-22050)) - 660) < 15, {
+    timeoutMs: 8000,
+  });
 
   const ok = await app.invoke("import_clip", { path: join(fixtures, "memo.m4a") });
   assert.equal(ok.clip.original_name, "memo.m4a", JSON.stringify(ok));
-  // The new recording replaces the built-in sound: a clean 440 Hz tone.
+  // The new recording replaces the video's sound: a clean 440 Hz tone.
   await waitFor("the 440 Hz memo", () => Math.abs(toneHz(ear.samples().subarray(-22050)) - 440) < 15, {
     timeoutMs: 8000,
   });

@@ -17,16 +17,18 @@ pass() { echo "ok - $*"; }
 [ "$(dpkg-deb -f "$deb" Package)" = "letdown" ] || fail "package name: $(dpkg-deb -f "$deb" Package)"
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -q libasound2 <<<"$depends" || fail "Depends lacks libasound2: $depends"
+grep -q libopus0 <<<"$depends" || fail "Depends lacks libopus0 (Opus recordings): $depends"
 description=$(dpkg-deb -f "$deb" Description)
 grep -qi "calm pumping companion" <<<"$description" || fail "description: $description"
-pass ".deb control: name, description, libasound2 dependency"
+pass ".deb control: name, description, libasound2 and libopus0 dependencies"
 header=$(rpm -qp --queryformat '%{NAME} %{SUMMARY}\n' "$rpm" 2>&1)
 grep -q "^letdown .*calm pumping companion" <<<"$header" || fail "rpm header: $header"
 requires=$(rpm -qp --requires "$rpm" 2>/dev/null)
 grep -q alsa-lib <<<"$requires" || fail "rpm does not require alsa-lib: $requires"
+grep -q '^opus' <<<"$requires" || fail "rpm does not require opus: $requires"
 files=$(rpm -qlp "$rpm" 2>/dev/null)
 grep -q '^/usr/bin/letdown$' <<<"$files" || fail "rpm lacks /usr/bin/letdown"
-pass ".rpm header: name, summary, alsa-lib, /usr/bin/letdown"
+pass ".rpm header: name, summary, alsa-lib, opus, /usr/bin/letdown"
 
 dpkg -r letdown >/dev/null 2>&1 || true
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$(realpath "$deb")" >/dev/null

@@ -3,5 +3,5 @@ export const ML_PER_OZ = 29.5735295625;
 export const EVENTS = { changed: "session://changed", audio: "audio://status" };
 export const MEDIA_BASE = "media://localhost";
 export const MEDIA_BASE_WINDOWS = "http://media.localhost";
-export const CLIP_EXTENSIONS = ["m4a", "mp4", "aac", "mp3", "wav", "ogg", "flac", "opus"];
-export const PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif", "heic"];
+export const CLIP_EXTENSIONS = ["m4a", "mp4", "aac", "mp3", "wav", "ogg", "oga", "opus", "flac", "webm", "weba", "mov", "m4v", "3gp", "caf"];
+export const PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif", "heic", "heif", "hif", "avif"];

@@ -177,6 +177,16 @@ pub fn wait_until_opened(audio: &Audio) -> SoundStatus {
     .expect("the audio thread reports whether the device opened")
 }
 
+/// A media folder whose imports are decoded by the app's own binary started
+/// as the probe, as in the app (the test binary itself serves no probes).
+pub fn media_dir(root: PathBuf) -> letdown::media::MediaDir {
+    letdown::media::MediaDir::new(root).with_probe(probe())
+}
+
+pub fn probe() -> letdown::probe::Probe {
+    letdown::probe::Probe::program(PathBuf::from(env!("CARGO_BIN_EXE_letdown")))
+}
+
 /// Media files made by tests/fixtures/make-media.sh in a temporary folder.
 pub struct Fixtures {
     pub dir: tempfile::TempDir,

@@ -1,0 +1,96 @@
+//! The wall around decoding: whatever the probe does with a file — panic,
+//! abort, ask for 16 GB, never finish — the import ends in a plain message,
+//! nothing is left behind and the previous photo and recording stay.
+//!
+//! The probe is the app's binary: this build's by default, or the one named
+//! by LETDOWN_PROBE_BIN, which scripts/run-tests.sh sets to the release build
+//! (`panic = "abort"`, as shipped) for a second run.
+
+mod common;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use common::Fixtures;
+use letdown::media::{MediaDir, PhotoCopy};
+use letdown::probe::Probe;
+use letdown::Error;
+
+fn probe() -> Probe {
+    match std::env::var_os("LETDOWN_PROBE_BIN") {
+        Some(bin) => Probe::program(PathBuf::from(bin)),
+        None => common::probe(),
+    }
+    // Long enough for any real file here, short enough for the one that hangs.
+    .with_patience(Duration::from_secs(10))
+}
+
+const FAULTS: [&str; 4] = ["panic", "abort", "alloc", "hang"];
+
+#[test]
+fn a_probe_that_crashes_or_hangs_costs_only_the_file() {
+    let f = Fixtures::make();
+    let dir = tempfile::tempdir().unwrap();
+    let media = MediaDir::new(dir.path().join("media")).with_probe(probe());
+    media.import_photo(&f.path("landscape.jpg"), "0a").unwrap();
+    media.import_clip(&f.path("voice.opus"), "0b").unwrap();
+    let photo = std::fs::read(media.photo_path("0a", PhotoCopy::Screen).unwrap()).unwrap();
+    let clip = std::fs::read(media.clip_path("0b", "wav").unwrap()).unwrap();
+
+    for fault in FAULTS {
+        let file = dir.path().join(format!("{fault}.heic"));
+        std::fs::write(&file, format!("LETDOWN-PROBE-FAULT {fault}\n")).unwrap();
+        let error = media.import_photo(&file, "0c").unwrap_err();
+        assert!(matches!(error, Error::BadImage(_)), "{fault}: {error:?}");
+        let message = error.to_string();
+        assert!(message.contains("looks damaged"), "{fault}: {message}");
+        assert_eq!(
+            message.contains("too long"),
+            fault == "hang",
+            "{fault}: {message}"
+        );
+
+        let file = dir.path().join(format!("{fault}.opus"));
+        std::fs::write(&file, format!("LETDOWN-PROBE-FAULT {fault}\n")).unwrap();
+        let error = media.import_clip(&file, "0d").unwrap_err();
+        assert!(matches!(error, Error::BadClip(_)), "{fault}: {error:?}");
+        assert!(
+            error.to_string().contains("looks damaged"),
+            "{fault}: {error}"
+        );
+    }
+    let mut left: Vec<_> = ["photos", "clips"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(dir.path().join("media").join(d)).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["0a-thumb.jpg", "0a-window.jpg", "0a.jpg", "0b.wav"],
+        "only the earlier photo and recording"
+    );
+    assert_eq!(
+        std::fs::read(media.photo_path("0a", PhotoCopy::Screen).unwrap()).unwrap(),
+        photo
+    );
+    assert_eq!(
+        std::fs::read(media.clip_path("0b", "wav").unwrap()).unwrap(),
+        clip
+    );
+}
+
+#[test]
+fn a_real_decoder_panic_is_a_damaged_file() {
+    // symphonia 0.5.5's WebM reader panics on this cut-off file.
+    let f = Fixtures::make();
+    let dir = tempfile::tempdir().unwrap();
+    let media = MediaDir::new(dir.path().join("media")).with_probe(probe());
+    let error = media
+        .import_clip(&f.path("cut-voice.webm"), "0e")
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("looks damaged or incomplete"),
+        "{error}"
+    );
+}
