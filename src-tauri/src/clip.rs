@@ -1,8 +1,9 @@
 //! The baby's recording. What the parent picks is decoded once, inside the
 //! probe process (probe.rs), into a WAV playback copy in the media folder,
-//! `clips/<id>.wav`; the app plays only that copy, written by Letdown itself,
-//! so playing in a loop costs almost no decoding. (Recordings imported by
-//! earlier versions are the exception: see `OLD_EXTENSIONS`.) No Tauri here.
+//! `clips/<id>.play.wav`; the app plays only such a copy, written by Letdown
+//! itself, so playing in a loop costs almost no decoding. Recordings that
+//! earlier versions kept as the parent's own file get a playback copy the
+//! first time they are to be played (`MediaDir::convert_clip`). No Tauri here.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -32,10 +33,9 @@ pub const EXTENSIONS: [&str; 15] = [
     "3gp", "caf",
 ];
 /// The ending of the playback copies, the only recordings Letdown plays.
-pub const PLAYBACK_EXTENSION: &str = "wav";
-/// Endings of the copies kept of recordings imported before playback copies
-/// existed: the parent's file itself, which rodio still decodes in the app's
-/// own process when it plays (not yet behind the probe; see the media issue's note).
+pub const PLAYBACK_EXTENSION: &str = "play.wav";
+/// Endings of the copies earlier versions kept: the parent's file itself,
+/// never played as it is, only converted.
 const OLD_EXTENSIONS: [&str; 7] = ["m4a", "mp4", "aac", "mp3", "wav", "ogg", "flac"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,50 +72,16 @@ fn kind_name(codec: CodecType, ext: &str) -> &'static str {
     }
 }
 
-/// The refusal for a file whose container could not be read: damaged when
-/// it starts like one of the containers Letdown reads, otherwise not a recording.
-fn unreadable(source: &Path, name: &str) -> Error {
-    let mut head = [0u8; 12];
-    let n = File::open(source)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
-        .unwrap_or(0);
-    let head = &head[..n];
-    let media = head.get(4..8) == Some(b"ftyp")
-        || [
-            &b"OggS"[..],
-            b"RIFF",
-            b"fLaC",
-            b"ID3",
-            b"\x1a\x45\xdf\xa3",
-            b"caff",
-        ]
-        .iter()
-        .any(|magic| head.starts_with(magic))
-        || (head.len() > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0); // MP3 or ADTS frame
-    Error::BadClip(if media {
-        format!("“{name}” looks damaged or incomplete, so Letdown cannot play it.")
-    } else {
-        format!(
-            "“{name}” is not a recording Letdown can play. Voice memos, WhatsApp voice \
-             notes, phone videos, MP3, WAV, FLAC and Ogg files work."
-        )
-    })
-}
-
 impl MediaDir {
     /// Where a recording's copy is: its playback copy, or an older import's
     /// original copy. None for anything that is not ours.
     pub fn clip_path(&self, id: &str, extension: &str) -> Option<PathBuf> {
-        (valid_id(id) && OLD_EXTENSIONS.contains(&extension))
+        (valid_id(id) && (extension == PLAYBACK_EXTENSION || OLD_EXTENSIONS.contains(&extension)))
             .then(|| self.root().join("clips").join(format!("{id}.{extension}")))
     }
 
     fn part_path(&self, id: &str) -> Option<PathBuf> {
-        valid_id(id).then(|| {
-            self.root()
-                .join("clips")
-                .join(format!("{id}.part.{PLAYBACK_EXTENSION}"))
-        })
+        valid_id(id).then(|| self.root().join("clips").join(format!("{id}.part.wav")))
     }
 
     /// Imports a recording: the probe decodes it in full into the playback
@@ -129,7 +95,8 @@ impl MediaDir {
         else {
             return Err(Error::Invalid("That recording name is not valid.".into()));
         };
-        let result = match self.probe().clip(self, source, id, meta.len()) {
+        let staged = self.stage(source, id, &name)?;
+        let result = match self.probe().clip(self, &staged.0, id, &name, meta.len()) {
             Ok(answer) => answer,
             Err(ended) => Err(probe_failed(ended, &name, Error::BadClip, "play")),
         }
@@ -144,9 +111,24 @@ impl MediaDir {
         result
     }
 
+    /// Makes the playback copy of a recording an earlier version kept as the
+    /// parent's file, and deletes that file once the copy is in place.
+    pub fn convert_clip(&self, old: &Clip) -> Result<Clip> {
+        let source = self
+            .clip_path(&old.id, &old.extension)
+            .filter(|_| old.extension != PLAYBACK_EXTENSION)
+            .ok_or(Error::NotFound("That recording"))?;
+        let clip = self.import_clip(&source, &old.id)?;
+        let _ = std::fs::remove_file(&source);
+        Ok(Clip {
+            original_name: old.original_name.clone(),
+            ..clip
+        })
+    }
+
     /// Inside the probe: decodes the recording into `clips/<id>.part.wav`.
-    pub(crate) fn decode_clip_here(&self, source: &Path, id: &str) -> Result<Clip> {
-        let name = display_name(source);
+    pub(crate) fn decode_clip_here(&self, source: &Path, id: &str, name: &str) -> Result<Clip> {
+        let name = name.to_string();
         check_file(source, MAX_CLIP_BYTES, &name, "recording")?;
         let part = self
             .part_path(id)
@@ -169,8 +151,43 @@ impl MediaDir {
     }
 }
 
-/// The track to play: the first with sound in it (a video's picture track
-/// has no audio codec).
+/// The container a file starts like, from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Container {
+    /// MP4, MOV, M4A, 3GP (an `ftyp` box).
+    IsoMp4,
+    Ogg,
+    Wav,
+    Flac,
+    Caf,
+    WebM,
+    /// MP3 or ADTS AAC: frames only, their length estimated from the bit rate.
+    Frames,
+}
+
+fn container(source: &Path) -> Option<Container> {
+    let mut head = [0u8; 12];
+    let n = File::open(source)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let head = &head[..n];
+    let starts = |magic: &[u8]| head.starts_with(magic);
+    Some(match () {
+        _ if head.get(4..8) == Some(b"ftyp") => Container::IsoMp4,
+        _ if starts(b"OggS") => Container::Ogg,
+        _ if starts(b"RIFF") => Container::Wav,
+        _ if starts(b"fLaC") => Container::Flac,
+        _ if starts(b"caff") => Container::Caf,
+        _ if starts(b"\x1a\x45\xdf\xa3") => Container::WebM,
+        _ if starts(b"ID3") || (n > 1 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0) => {
+            Container::Frames
+        }
+        _ => return None,
+    })
+}
+
+/// The track to play: the first with sound Letdown can decode (a video's
+/// picture track, and sound in codecs symphonia does not know, have none).
 fn sound_track(format: &dyn FormatReader) -> Option<&symphonia::core::formats::Track> {
     format
         .tracks()
@@ -180,7 +197,10 @@ fn sound_track(format: &dyn FormatReader) -> Option<&symphonia::core::formats::T
 
 /// Either decoder: symphonia's own, or libopus for Opus (symphonia 0.5 has none).
 enum Decoder {
-    Symphonia(Box<dyn codecs::Decoder>),
+    Symphonia {
+        decoder: Box<dyn codecs::Decoder>,
+        buffer: Option<SampleBuffer<i16>>,
+    },
     Opus {
         decoder: opus::Decoder,
         channels: usize,
@@ -188,10 +208,175 @@ enum Decoder {
     },
 }
 
+/// What one packet gave.
+enum Decoded {
+    /// Interleaved samples in `pcm`, at (rate, channels).
+    Sound(u32, usize),
+    /// A damaged packet, skipped as players do.
+    Damaged,
+    /// Sound the decoder cannot handle.
+    Unsupported,
+    /// The end of what can be read.
+    End,
+}
+
+impl Decoder {
+    fn new(
+        params: &codecs::CodecParameters,
+        container: Option<Container>,
+    ) -> std::result::Result<Decoder, usize> {
+        if params.codec != codecs::CODEC_TYPE_OPUS {
+            let made = symphonia::default::get_codecs().make(params, &DecoderOptions::default());
+            return made
+                .map(|decoder| Decoder::Symphonia {
+                    decoder,
+                    buffer: None,
+                })
+                .map_err(|_| 0);
+        }
+        // The Opus header: WebM gives the channels and the lead-in only there;
+        // MP4's (from its dOps box) is big-endian, Ogg's and WebM's little.
+        let head = params.extra_data.as_deref().unwrap_or_default();
+        let from_head = |at: usize| {
+            head.starts_with(b"OpusHead")
+                .then(|| head.get(at))
+                .flatten()
+        };
+        let channels = params
+            .channels
+            .map(|c| c.count())
+            .or_else(|| from_head(9).map(|&c| usize::from(c)))
+            .unwrap_or(0);
+        let pre_skip = from_head(10).zip(from_head(11)).map(|(&a, &b)| {
+            u32::from(if container == Some(Container::IsoMp4) {
+                u16::from_be_bytes([a, b])
+            } else {
+                u16::from_le_bytes([a, b])
+            })
+        });
+        let layout = match channels {
+            1 => opus::Channels::Mono,
+            2 => opus::Channels::Stereo,
+            _ => return Err(channels),
+        };
+        Ok(Decoder::Opus {
+            decoder: opus::Decoder::new(48_000, layout).map_err(|_| channels)?,
+            channels,
+            // The encoder's lead-in ("pre-skip"), not part of the recording.
+            skip: params.delay.or(pre_skip).unwrap_or(0) as usize,
+        })
+    }
+
+    fn decode(&mut self, packet: &symphonia::core::formats::Packet, pcm: &mut Vec<i16>) -> Decoded {
+        match self {
+            Decoder::Opus {
+                decoder,
+                channels,
+                skip,
+            } => {
+                // 120 ms at 48 kHz: the longest an Opus packet can hold.
+                pcm.resize(5760 * *channels, 0);
+                let Ok(n) = decoder.decode(&packet.data, pcm, false) else {
+                    return Decoded::Damaged;
+                };
+                let lead = (*skip).min(n);
+                *skip -= lead;
+                pcm.truncate(n * *channels);
+                pcm.drain(..lead * *channels);
+                Decoded::Sound(48_000, *channels)
+            }
+            Decoder::Symphonia { decoder, buffer } => match decoder.decode(packet) {
+                Ok(audio) => {
+                    let spec = *audio.spec();
+                    let needed = audio.capacity() * spec.channels.count();
+                    if buffer.as_ref().is_none_or(|b| b.capacity() < needed) {
+                        *buffer = Some(SampleBuffer::new(audio.capacity() as u64, spec));
+                    }
+                    let Some(buf) = buffer.as_mut() else {
+                        return Decoded::Damaged;
+                    };
+                    buf.copy_interleaved_ref(audio);
+                    pcm.clear();
+                    pcm.extend_from_slice(buf.samples());
+                    Decoded::Sound(spec.rate, spec.channels.count())
+                }
+                Err(DecodeError::DecodeError(_)) => Decoded::Damaged,
+                Err(DecodeError::Unsupported(_)) => Decoded::Unsupported,
+                Err(_) => Decoded::End,
+            },
+        }
+    }
+}
+
+/// The playback copy being written: 16-bit, mono or stereo.
+struct Wav {
+    writer: hound::WavWriter<std::io::BufWriter<File>>,
+    rate: u32,
+    channels: usize,
+    frames: u64,
+}
+
+/// Sample rates a WAV copy is written at; outside them a file is not a recording.
+const RATES: std::ops::RangeInclusive<u32> = 8_000..=192_000;
+/// A WAV file's sizes are 32-bit; a copy stays well under that.
+const MAX_WAV_BYTES: u64 = 4_000_000_000;
+
+impl Wav {
+    fn create(out: &Path, rate: u32, channels: usize) -> Result<Wav> {
+        let spec = hound::WavSpec {
+            channels: channels.min(2) as u16,
+            sample_rate: rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let writer =
+            hound::WavWriter::create(out, spec).map_err(|e| Error::MediaWrite(e.to_string()))?;
+        Ok(Wav {
+            writer,
+            rate,
+            channels: channels.min(2),
+            frames: 0,
+        })
+    }
+
+    /// Appends interleaved samples of `channels` channels; more than two are
+    /// mixed down to stereo, the centre (where voices are) into both sides.
+    fn write(&mut self, pcm: &[i16], channels: usize) -> Result<()> {
+        let frames = pcm.len() / channels;
+        let mut out = self.writer.get_i16_writer((frames * self.channels) as u32);
+        for frame in pcm.chunks_exact(channels) {
+            let at = |i: usize| f32::from(frame.get(i).copied().unwrap_or(0));
+            match channels {
+                1 | 2 => frame.iter().for_each(|&s| out.write_sample(s)),
+                // symphonia's order: front left, front right, centre, LFE, rear left, rear right.
+                _ => {
+                    let centre = 0.5 * at(2);
+                    let left = 0.5 * at(0) + centre + 0.35 * at(4);
+                    let right = 0.5 * at(1) + centre + 0.35 * at(5);
+                    out.write_sample(left.clamp(-32768.0, 32767.0) as i16);
+                    out.write_sample(right.clamp(-32768.0, 32767.0) as i16);
+                }
+            }
+        }
+        out.flush().map_err(|e| Error::MediaWrite(e.to_string()))?;
+        self.frames += frames as u64;
+        Ok(())
+    }
+
+    fn duration_ms(&self) -> u64 {
+        self.frames * 1000 / u64::from(self.rate)
+    }
+
+    fn bytes(&self) -> u64 {
+        self.frames * self.channels as u64 * 2
+    }
+}
+
 /// Decodes a recording in full (only ever inside the probe) and writes it as
 /// 16-bit WAV to `out`; returns (duration ms, sample rate, channels).
 pub fn decode_to_wav(source: &Path, out: &Path, name: &str) -> Result<(u64, u32, u16)> {
     let ext = extension(source);
+    let container = container(source);
     let file = File::open(source)
         .map_err(|_| Error::BadFile(format!("Letdown could not open “{name}”.")))?;
     let stream = MediaSourceStream::new(Box::new(file), Default::default());
@@ -205,14 +390,24 @@ pub fn decode_to_wav(source: &Path, out: &Path, name: &str) -> Result<(u64, u32,
             &FormatOptions::default(),
             &MetadataOptions::default(),
         )
-        .map_err(|_| unreadable(source, name))?
+        .map_err(|_| {
+            Error::BadClip(match container {
+                Some(_) => {
+                    format!("“{name}” looks damaged or incomplete, so Letdown cannot play it.")
+                }
+                None => format!(
+                    "“{name}” is not a recording Letdown can play. Voice memos, WhatsApp voice \
+                     notes, phone videos, MP3, WAV, FLAC and Ogg files work."
+                ),
+            })
+        })?
         .format;
     let Some(track) = sound_track(format.as_ref()) else {
         return Err(Error::BadClip(
             if kind_name(codecs::CODEC_TYPE_NULL, &ext) == "a video" {
-                format!("“{name}” is a video without sound, so there is nothing to play.")
+                format!("“{name}” is a video without sound Letdown can play.")
             } else {
-                format!("“{name}” has no sound in it.")
+                format!("“{name}” has no sound in it that Letdown can play.")
             },
         ));
     };
@@ -223,57 +418,27 @@ pub fn decode_to_wav(source: &Path, out: &Path, name: &str) -> Result<(u64, u32,
             "“{name}” looks like {kind} but it is damaged, so Letdown cannot play it."
         ))
     };
-    let mut decoder = if params.codec == codecs::CODEC_TYPE_OPUS {
-        // WebM gives the channels and the lead-in only in the Opus header.
-        let head = params.extra_data.as_deref().unwrap_or_default();
-        let from_head = |at: usize| {
-            head.starts_with(b"OpusHead")
-                .then(|| head.get(at))
-                .flatten()
-        };
-        let channels = params
-            .channels
-            .map(|c| c.count())
-            .or_else(|| from_head(9).map(|&c| usize::from(c)))
-            .unwrap_or(0);
-        let pre_skip = from_head(10)
-            .zip(from_head(11))
-            .map(|(&lo, &hi)| u32::from(u16::from_le_bytes([lo, hi])));
-        let layout = match channels {
-            1 => opus::Channels::Mono,
-            2 => opus::Channels::Stereo,
-            _ => {
-                return Err(Error::BadClip(format!(
-                    "“{name}” is {kind} with {channels} sound channels; Letdown plays one or two."
-                )))
-            }
-        };
-        Decoder::Opus {
-            decoder: opus::Decoder::new(48_000, layout).map_err(|_| damaged())?,
-            channels,
-            // The encoder's lead-in ("pre-skip"), not part of the recording.
-            skip: params.delay.or(pre_skip).unwrap_or(0) as usize,
-        }
-    } else {
-        let made = symphonia::default::get_codecs().make(&params, &DecoderOptions::default());
-        Decoder::Symphonia(made.map_err(|_| {
-            Error::BadClip(format!(
-                "“{name}” is {kind} whose sound is in a format Letdown cannot play."
-            ))
-        })?)
+    let cannot_play = || {
+        Error::BadClip(format!(
+            "“{name}” is {kind} whose sound is in a format Letdown cannot play."
+        ))
     };
-
-    let mut wav: Option<(hound::WavWriter<std::io::BufWriter<File>>, u32, u16)> = None;
-    let mut frames: u64 = 0;
-    let (mut good, mut bad) = (0u32, 0u32);
-    let mut pcm: Vec<i16> = Vec::new();
-    let mut buffer: Option<SampleBuffer<i16>> = None;
     let too_long = || {
         Error::BadClip(format!(
             "“{name}” is longer than {} minutes. Please choose a shorter recording.",
             MAX_CLIP_MS / 60_000
         ))
     };
+    let mut decoder = Decoder::new(&params, container).map_err(|channels| match channels {
+        0 => cannot_play(),
+        n => Error::BadClip(format!(
+            "“{name}” is {kind} with {n} sound channels; Letdown plays one or two."
+        )),
+    })?;
+
+    let mut wav: Option<Wav> = None;
+    let (mut good, mut bad, mut unsupported) = (0u32, 0u32, 0u32);
+    let mut pcm: Vec<i16> = Vec::new();
     loop {
         let packet = match format.next_packet() {
             Ok(packet) => packet,
@@ -285,99 +450,66 @@ pub fn decode_to_wav(source: &Path, out: &Path, name: &str) -> Result<(u64, u32,
         if packet.track_id() != track_id {
             continue;
         }
-        // Decoded into interleaved 16-bit samples: (rate, channels, samples).
-        let decoded: Option<(u32, usize)> = match &mut decoder {
-            Decoder::Opus {
-                decoder,
-                channels,
-                skip,
-            } => {
-                pcm.resize(5760 * *channels, 0);
-                match decoder.decode(&packet.data, &mut pcm, false) {
-                    Ok(n) => {
-                        let lead = (*skip).min(n);
-                        *skip -= lead;
-                        pcm.truncate(n * *channels);
-                        pcm.drain(..lead * *channels);
-                        Some((48_000, *channels))
-                    }
-                    Err(_) => None,
-                }
+        let (rate, channels) = match decoder.decode(&packet, &mut pcm) {
+            Decoded::Sound(rate, channels) => (rate, channels),
+            Decoded::Damaged => {
+                bad += 1;
+                continue;
             }
-            Decoder::Symphonia(decoder) => match decoder.decode(&packet) {
-                Ok(audio) => {
-                    let spec = *audio.spec();
-                    let buf = buffer
-                        .get_or_insert_with(|| SampleBuffer::new(audio.capacity() as u64, spec));
-                    if buf.capacity() < audio.capacity() * spec.channels.count() {
-                        *buf = SampleBuffer::new(audio.capacity() as u64, spec);
-                    }
-                    buf.copy_interleaved_ref(audio);
-                    pcm.clear();
-                    pcm.extend_from_slice(buf.samples());
-                    Some((spec.rate, spec.channels.count()))
-                }
-                Err(DecodeError::DecodeError(_)) => None,
-                Err(DecodeError::IoError(_)) | Err(DecodeError::ResetRequired) => break,
-                Err(_) => return Err(damaged()),
-            },
-        };
-        let Some((rate, channels)) = decoded else {
-            bad += 1;
-            continue;
+            // On a damaged file too: garbage can look like a feature the decoder lacks.
+            Decoded::Unsupported => {
+                bad += 1;
+                unsupported += 1;
+                continue;
+            }
+            Decoded::End => break,
         };
         good += 1;
-        if rate == 0 || channels == 0 || pcm.is_empty() {
+        if channels == 0 || pcm.is_empty() {
             continue;
         }
-        // Played in stereo at most: a video's surround track gives its front pair.
-        let kept = channels.min(2);
-        if wav.is_none() {
-            let spec = hound::WavSpec {
-                channels: kept as u16,
-                sample_rate: rate,
-                bits_per_sample: 16,
-                sample_format: hound::SampleFormat::Int,
-            };
-            let writer = hound::WavWriter::create(out, spec)
-                .map_err(|e| Error::MediaWrite(e.to_string()))?;
-            wav = Some((writer, rate, kept as u16));
+        if !RATES.contains(&rate) {
+            return Err(cannot_play());
         }
-        let Some((writer, wav_rate, wav_channels)) = wav.as_mut() else {
-            continue;
+        let copy = match wav.as_mut() {
+            Some(copy) => copy,
+            None => wav.insert(Wav::create(out, rate, channels)?),
         };
-        if rate != *wav_rate || kept != usize::from(*wav_channels) {
+        if rate != copy.rate || channels.min(2) != copy.channels {
             return Err(damaged());
         }
-        let mut writer16 = writer.get_i16_writer((pcm.len() / channels * kept) as u32);
-        for frame in pcm.chunks_exact(channels) {
-            for &sample in &frame[..kept] {
-                writer16.write_sample(sample);
-            }
-        }
-        writer16
-            .flush()
-            .map_err(|e| Error::MediaWrite(e.to_string()))?;
-        frames += (pcm.len() / channels) as u64;
-        if frames * 1000 / u64::from(rate) > MAX_CLIP_MS {
+        copy.write(&pcm, channels)?;
+        if copy.duration_ms() > MAX_CLIP_MS || copy.bytes() > MAX_WAV_BYTES {
             return Err(too_long());
         }
     }
-    let Some((writer, rate, channels)) = wav else {
-        return Err(damaged());
+    let Some(copy) = wav else {
+        return Err(if unsupported > 0 && good == 0 {
+            cannot_play()
+        } else {
+            damaged()
+        });
     };
-    // A damaged packet or two is skipped, as players do; more is a damaged
-    // file, which could play as noise. So is one that ends well before the
-    // length its container declares.
-    let declared = params.n_frames.filter(|_| params.sample_rate == Some(rate));
-    if bad * 20 > good || declared.is_some_and(|n| frames * 10 < n * 9) {
-        return Err(damaged());
-    }
-    writer
+    let (duration_ms, rate, channels) = (copy.duration_ms(), copy.rate, copy.channels as u16);
+    copy.writer
         .finalize()
         .map_err(|e| Error::MediaWrite(e.to_string()))?;
-    let duration_ms = frames * 1000 / u64::from(rate);
-    if duration_ms < MIN_CLIP_MS {
+    // A damaged packet or two is skipped, as players do; more is a damaged
+    // file, which could play as noise. So is one that ends well before the
+    // length its container states, where that length is exact (not for MP3
+    // or ADTS, whose length is estimated from the bit rate).
+    let stated_ms = params
+        .n_frames
+        .zip(params.time_base)
+        .filter(|_| container != Some(Container::Frames))
+        .map(|(n, base)| {
+            let t = base.calc_time(n);
+            t.seconds.saturating_mul(1000) + (t.frac * 1000.0) as u64
+        });
+    if bad.saturating_mul(20) > good
+        || duration_ms < MIN_CLIP_MS
+        || stated_ms.is_some_and(|stated| duration_ms.saturating_mul(10) < stated.saturating_mul(9))
+    {
         return Err(damaged());
     }
     Ok((duration_ms, rate, channels))

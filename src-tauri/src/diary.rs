@@ -633,6 +633,22 @@ impl Diary {
         Ok(())
     }
 
+    /// Records a recording's new playback copy (its id and name stay).
+    pub fn replace_clip(&self, clip: &crate::clip::Clip) -> Result<()> {
+        self.conn.execute(
+            "UPDATE clips SET extension = ?2, duration_ms = ?3, sample_rate = ?4, channels = ?5
+             WHERE id = ?1",
+            params![
+                clip.id,
+                clip.extension,
+                clip.duration_ms as i64,
+                clip.sample_rate,
+                clip.channels
+            ],
+        )?;
+        Ok(())
+    }
+
     /// The recording played in sessions, if the parent has chosen one.
     pub fn active_clip(&self) -> Result<Option<crate::clip::Clip>> {
         Ok(self

@@ -31,6 +31,7 @@ use tauri_plugin_window_state::StateFlags;
 /// step, public for tests on the mock runtime, which never runs `setup`.
 pub fn start_state<R: Runtime>(app: &AppHandle<R>) {
     app.manage(state::AppState::start(app));
+    state::convert_old_clip_soon(app);
 }
 
 /// Everything the app is, minus the runtime: `run()` passes the real builder,
@@ -134,6 +135,10 @@ pub fn context<R: Runtime>() -> Context<R> {
 }
 
 pub fn run() {
+    // A probe's environment never starts the app (probe.rs).
+    if std::env::var_os(probe::CHILD_ENV).is_some() {
+        std::process::exit(2);
+    }
     commands::mark("run");
     // First, so a second launch hands over before anything else starts: the
     // running window comes to the front and the new process exits. Not in

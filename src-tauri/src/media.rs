@@ -55,7 +55,8 @@ pub struct Photo {
 }
 
 /// The media folder: `photos/<id>.jpg`, `photos/<id>-window.jpg` and
-/// `photos/<id>-thumb.jpg`, and `clips/<id>.wav`.
+/// `photos/<id>-thumb.jpg`, and `clips/<id>.play.wav`.
+#[derive(Clone)]
 pub struct MediaDir {
     root: PathBuf,
     probe: Probe,
@@ -98,7 +99,8 @@ impl MediaDir {
     pub fn import_photo(&self, source: &Path, id: &str) -> Result<Photo> {
         let name = display_name(source);
         check_file(source, MAX_PHOTO_BYTES, &name, "photo")?;
-        let result = match self.probe.photo(self, source, id) {
+        let staged = self.stage(source, id, &name)?;
+        let result = match self.probe.photo(self, &staged.0, id, &name) {
             Ok(answer) => answer,
             Err(ended) => Err(probe_failed(ended, &name, Error::BadImage, "show")),
         };
@@ -108,10 +110,27 @@ impl MediaDir {
         result
     }
 
+    /// Copies the parent's file into the media folder before the probe reads
+    /// it, so that its time limit counts decoding only, not a slow disk or a
+    /// cloud file (OneDrive, iCloud) being fetched. Deleted when dropped.
+    pub(crate) fn stage(&self, source: &Path, id: &str, name: &str) -> Result<Staged> {
+        let dir = self.root.join("staging");
+        std::fs::create_dir_all(&dir).map_err(|e| Error::MediaWrite(e.to_string()))?;
+        let ext = source
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .filter(|e| e.len() <= 8 && e.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .unwrap_or_default();
+        let staged = Staged(dir.join(format!("{id}.{ext}")));
+        std::fs::copy(source, &staged.0)
+            .map_err(|_| Error::BadFile(format!("Letdown could not read “{name}”.")))?;
+        Ok(staged)
+    }
+
     /// Inside the probe: decodes the photo within limits, turns it upright,
     /// and writes the large copy, the window-sized one and the thumbnail.
-    pub(crate) fn decode_photo_here(&self, source: &Path, id: &str) -> Result<Photo> {
-        let name = display_name(source);
+    pub(crate) fn decode_photo_here(&self, source: &Path, id: &str, name: &str) -> Result<Photo> {
+        let name = name.to_string();
         let bytes = read_checked(source, MAX_PHOTO_BYTES, &name, "photo")?;
         let (image, orientation) = decode_photo(&bytes, &name, SCREEN_EDGE)?;
         // Scaled first and turned afterwards: turning the smaller picture is cheaper.
@@ -172,12 +191,25 @@ pub(crate) fn probe_failed(
     verb: &str,
 ) -> Error {
     let damaged = format!("“{name}” looks damaged or incomplete, so Letdown cannot {verb} it.");
-    match ended {
-        Ended::Crashed => bad(damaged),
-        Ended::TimedOut => bad(format!("{damaged} Reading it took far too long.")),
+    bad(match ended {
+        Ended::Crashed => damaged,
+        Ended::TimedOut => format!("{damaged} Reading it took far too long."),
         Ended::NotStarted(why) => {
-            Error::MediaWrite(format!("Letdown could not start reading “{name}” ({why})."))
+            eprintln!("Letdown: the media probe did not start: {why}");
+            format!(
+                "Letdown could not start reading “{name}”. Please try again; \
+                 if it keeps happening, restart Letdown."
+            )
         }
+    })
+}
+
+/// A copy of the parent's file in the media folder's staging area.
+pub(crate) struct Staged(pub(crate) PathBuf);
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -299,13 +331,15 @@ fn decode_heif(bytes: &[u8], name: &str) -> Result<(RgbImage, Orientation)> {
         })
     })?;
     check_size(image.width, image.height).map_err(|p| describe(p, name))?;
-    let rgb: Vec<u8> = image
-        .data
-        .chunks_exact(4)
-        .flat_map(|px| [px[0], px[1], px[2]])
-        .collect();
-    let rgb = RgbImage::from_raw(image.width, image.height, rgb)
-        .ok_or_else(|| describe(Problem::Damaged, name))?;
+    // RGBA to RGB in place: no second full-size picture in memory.
+    let (width, height, mut rgb) = (image.width, image.height, image.data);
+    for i in 0..rgb.len() / 4 {
+        rgb.copy_within(4 * i..4 * i + 3, 3 * i);
+    }
+    rgb.truncate(rgb.len() / 4 * 3);
+    rgb.shrink_to_fit();
+    let rgb =
+        RgbImage::from_raw(width, height, rgb).ok_or_else(|| describe(Problem::Damaged, name))?;
     Ok((rgb, Orientation::NoTransforms))
 }
 

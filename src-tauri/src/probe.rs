@@ -15,10 +15,10 @@
 //! `main` (the app does; so do the examples).
 
 use std::ffi::OsString;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +26,17 @@ use crate::clip::Clip;
 use crate::error::{Error, Result};
 use crate::media::{MediaDir, Photo};
 
-/// The first argument that makes Letdown's binary a probe instead of the app.
-pub const FLAG: &str = "--letdown-probe";
+/// The first argument that makes Letdown's binary a probe instead of the app;
+/// its version changes whenever the answer's shape does (an app updated while
+/// running may start a newer binary, which then refuses rather than misreads).
+pub const FLAG: &str = "--letdown-probe-1";
+
+/// Set in the probe's environment: a probe never starts the app, and a
+/// binary that does not serve probes exits at once instead of recursing.
+pub const CHILD_ENV: &str = "LETDOWN_PROBE_CHILD";
+
+/// Set by tests only: lets their own files make the probe crash (`test_faults`).
+pub const FAULTS_ENV: &str = "LETDOWN_TEST_PROBE_FAULTS";
 
 /// The most memory the probe may hold at once: a photo at the largest size
 /// `media` accepts, decoded, scaled and turned, fits with room to spare.
@@ -105,9 +114,15 @@ pub struct Probe {
 }
 
 impl Probe {
-    /// The running binary, which calls [`serve_if_asked`] in its `main`.
+    /// The running binary, which calls [`serve_if_asked`] in its `main`. On
+    /// Linux through /proc, which still reaches it after a package upgrade
+    /// has replaced the file.
     pub fn current() -> Probe {
-        let program = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("letdown"));
+        let program = if cfg!(target_os = "linux") {
+            PathBuf::from("/proc/self/exe")
+        } else {
+            std::env::current_exe().unwrap_or_default()
+        };
         Probe::program(program)
     }
 
@@ -126,38 +141,55 @@ impl Probe {
     }
 
     fn run(&self, args: &[OsString], limit: Duration) -> std::result::Result<Answer, Ended> {
-        let limit = self.patience.unwrap_or(limit);
-        let mut child = Command::new(&self.program)
+        let deadline = Instant::now() + self.patience.unwrap_or(limit);
+        let mut command = Command::new(&self.program);
+        command
             .arg(FLAG)
             .args(args)
+            .env(CHILD_ENV, "1")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::null());
+        #[cfg(windows)]
+        {
+            use std::os::windows::process::CommandExt;
+            const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+            command.creation_flags(CREATE_NO_WINDOW);
+        }
+        let mut child = command
             .spawn()
             .map_err(|e| Ended::NotStarted(e.to_string()))?;
         let stdout = child.stdout.take();
         let (tx, rx) = std::sync::mpsc::channel();
-        // The answer is read on a thread so that waiting for it can time out.
+        // The answer (one line) is read on a thread so that waiting can time out.
         std::thread::spawn(move || {
             let mut answer = Vec::new();
             if let Some(out) = stdout {
-                let _ = out.take(1 << 20).read_to_end(&mut answer);
+                let _ = BufReader::new(out.take(1 << 20)).read_until(b'\n', &mut answer);
             }
             let _ = tx.send(answer);
         });
-        let answer = match rx.recv_timeout(limit) {
-            Ok(answer) => answer,
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(Ended::TimedOut);
+        let answer = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()));
+        // Then its exit, within what is left of the time: it exits right after answering.
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) if answer.is_ok() => break Some(status),
+                Ok(None) if answer.is_ok() && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break None;
+                }
             }
         };
-        match child.wait() {
-            Ok(status) if status.success() => {
+        match (answer, status) {
+            (Ok(answer), Some(status)) if status.success() => {
                 serde_json::from_slice(&answer).map_err(|_| Ended::Crashed)
             }
-            _ => Err(Ended::Crashed),
+            (Ok(_), Some(_)) => Err(Ended::Crashed),
+            _ => Err(Ended::TimedOut),
         }
     }
 
@@ -168,8 +200,9 @@ impl Probe {
         media: &MediaDir,
         source: &Path,
         id: &str,
+        name: &str,
     ) -> std::result::Result<Result<Photo>, Ended> {
-        match self.run(&job("photo", media, source, id), PHOTO_TIME)? {
+        match self.run(&job("photo", media, source, id, name), PHOTO_TIME)? {
             Answer::Photo(photo) => Ok(Ok(photo)),
             Answer::Refused(r) => Ok(Err(r.into())),
             Answer::Clip(_) => Err(Ended::Crashed),
@@ -183,9 +216,10 @@ impl Probe {
         media: &MediaDir,
         source: &Path,
         id: &str,
+        name: &str,
         bytes: u64,
     ) -> std::result::Result<Result<Clip>, Ended> {
-        match self.run(&job("clip", media, source, id), clip_time(bytes))? {
+        match self.run(&job("clip", media, source, id, name), clip_time(bytes))? {
             Answer::Clip(clip) => Ok(Ok(clip)),
             Answer::Refused(r) => Ok(Err(r.into())),
             Answer::Photo(_) => Err(Ended::Crashed),
@@ -193,8 +227,11 @@ impl Probe {
     }
 }
 
-fn job(kind: &str, media: &MediaDir, source: &Path, id: &str) -> [OsString; 4] {
-    [kind.into(), source.into(), media.root().into(), id.into()]
+/// The probe's arguments; `name` is the parent's name for the file, which
+/// the messages use (the probe reads a staged copy).
+fn job(kind: &str, media: &MediaDir, source: &Path, id: &str, name: &str) -> [OsString; 5] {
+    let root = media.root().into();
+    [kind.into(), source.into(), root, id.into(), name.into()]
 }
 
 /// Turns this process into a probe when it was started as one: does the job
@@ -202,22 +239,26 @@ fn job(kind: &str, media: &MediaDir, source: &Path, id: &str) -> [OsString; 4] {
 pub fn serve_if_asked() {
     let mut args = std::env::args_os().skip(1);
     if args.next().is_none_or(|first| first != FLAG) {
+        // Started as a probe by an app of another version: no answer it could read.
+        if std::env::var_os(CHILD_ENV).is_some() {
+            std::process::exit(2);
+        }
         return;
     }
     // Fails only if more than the cap is already in use, which it never is here.
     let _ = ALLOCATOR.set_limit(MEMORY_CAP);
     let rest: Vec<OsString> = args.collect();
     let answer = match &rest[..] {
-        [kind, source, root, id] => {
+        [kind, source, root, id, name] => {
             let (source, media) = (Path::new(source), MediaDir::new(PathBuf::from(root)));
-            let id = id.to_string_lossy();
+            let (id, name) = (id.to_string_lossy(), name.to_string_lossy());
             test_faults(source);
             match kind.to_str() {
                 Some("photo") => media
-                    .decode_photo_here(source, &id)
+                    .decode_photo_here(source, &id, &name)
                     .map_or_else(|e| Answer::Refused(e.into()), Answer::Photo),
                 Some("clip") => media
-                    .decode_clip_here(source, &id)
+                    .decode_clip_here(source, &id, &name)
                     .map_or_else(|e| Answer::Refused(e.into()), Answer::Clip),
                 _ => std::process::exit(2),
             }
@@ -232,6 +273,9 @@ pub fn serve_if_asked() {
 /// The tests' own damaged files: one that makes the probe panic, abort, ask
 /// for far too much memory, or never finish. Nothing else starts this way.
 fn test_faults(source: &Path) {
+    if std::env::var_os(FAULTS_ENV).is_none() {
+        return;
+    }
     let mut head = [0u8; 32];
     let n = std::fs::File::open(source)
         .and_then(|mut f| f.read(&mut head))
@@ -244,8 +288,9 @@ fn test_faults(source: &Path) {
     } else if fault.starts_with(b"abort") {
         std::process::abort();
     } else if fault.starts_with(b"alloc") {
-        let huge: Vec<u8> = Vec::with_capacity(1 << (usize::BITS - 30));
-        std::hint::black_box(huge);
+        // A little over the cap, and written to: without the cap this succeeds.
+        let over = vec![1u8; MEMORY_CAP + (64 << 20)];
+        std::hint::black_box(over);
     } else if fault.starts_with(b"hang") {
         loop {
             std::thread::park();

@@ -10,6 +10,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
 use crate::audio::{Audio, SoundStatus};
+use crate::clip;
 use crate::engine::{Engine, StepFinished, SystemClock};
 use crate::error::{Error, Result};
 use crate::media::MediaDir;
@@ -245,6 +246,7 @@ impl AppState {
         }
         start_backups(app);
         self.use_active_clip();
+        convert_old_clip_soon(app);
         self.publish(app, &[]);
         Ok(())
     }
@@ -349,16 +351,50 @@ impl AppState {
         self.loop_active_clip(&mut inner);
     }
 
+    /// Loops the chosen recording's playback copy. One an earlier version
+    /// kept as the parent's own file is not played until `convert_old_clip`
+    /// has made its copy: Letdown's own sound plays meanwhile.
     fn loop_active_clip(&self, inner: &mut Inner) {
         let clip = inner
             .engine()
-            .and_then(|e| e.diary().active_clip().ok().flatten());
+            .and_then(|e| e.diary().active_clip().ok().flatten())
+            .filter(|c| c.extension == clip::PLAYBACK_EXTENSION);
         let path = clip.and_then(|c| self.media.as_ref()?.clip_path(&c.id, &c.extension));
         self.audio.set_volume(inner.sound.volume);
         self.audio.set_source(path);
         // The new source starts from silence: play it if the loop should sound.
         inner.sounding = false;
         self.follow(inner);
+    }
+
+    /// Gives the chosen recording a playback copy if an earlier version kept
+    /// it as the parent's file (decoded in the probe, like an import), then
+    /// plays it. One that cannot be read any more is let go, with a notice.
+    pub fn convert_old_clip(&self) {
+        let old = match self.lock() {
+            Ok(engine) => engine.diary().active_clip().ok().flatten(),
+            Err(_) => None,
+        };
+        let (Some(old), Ok(media)) = (old, self.media()) else {
+            return;
+        };
+        if old.extension == clip::PLAYBACK_EXTENSION {
+            return;
+        }
+        let converted = media.convert_clip(&old);
+        let saved = match (&converted, self.lock()) {
+            (Ok(clip), Ok(engine)) => engine.diary().replace_clip(clip),
+            (Err(_), Ok(engine)) => engine.diary().set_setting("active_clip", ""),
+            (_, Err(e)) => Err(e),
+        };
+        if converted.is_err() && saved.is_ok() {
+            self.inner().repaired = Some(format!(
+                "Letdown could not read your recording “{}” any more, so its own gentle \
+                 sound plays instead. You can choose the recording again in Settings.",
+                old.original_name
+            ));
+        }
+        self.use_active_clip();
     }
 
     /// Starts, pauses or stops the loop to match the session, discreet mode,
@@ -489,6 +525,19 @@ pub fn backups_dir<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf>
 /// Makes the day's copy of the diary now and then every hour (the app may
 /// stay open past midnight), on its own thread with its own read-only
 /// connection: the app goes on writing meanwhile.
+/// Runs `convert_old_clip` on a thread of its own, once the state is managed:
+/// the probe may take a moment, and the window should not wait for it.
+pub fn convert_old_clip_soon<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    let _ = std::thread::Builder::new()
+        .name("letdown-old-clip".into())
+        .spawn(move || {
+            if let Some(state) = app.try_state::<AppState>() {
+                state.convert_old_clip();
+            }
+        });
+}
+
 fn start_backups<R: Runtime>(app: &AppHandle<R>) {
     let (Ok(diary), Ok(dir)) = (diary_path(app), backups_dir(app)) else {
         return;

@@ -11,7 +11,7 @@ let app;
 let fixtures;
 before(async () => {
   fixtures = makeFixtures();
-  app = await launch();
+  app = await launch({ env: { LETDOWN_TEST_PROBE_FAULTS: "1" } });
   await app.waitForText("#about", (t) => t !== "Letdown");
 });
 after(async () => {

@@ -3,16 +3,17 @@
 // plays the parent's own recording, and refuses recordings it cannot play.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { launch, level, makeFixtures, recordSound, toneHz, waitFor } from "./driver.mjs";
+import { launch, level, makeFixtures, query, recordSound, toneHz, waitFor } from "./driver.mjs";
 
 let app;
 let fixtures;
 let ear;
 before(async () => {
   fixtures = makeFixtures();
-  app = await launch();
+  app = await launch({ env: { LETDOWN_TEST_PROBE_FAULTS: "1" } });
   await app.waitForText("#about", (t) => t !== "Letdown");
   ear = await recordSound();
 });
@@ -139,4 +140,33 @@ test("a preview left on gives way to the session: M silences it, and it ends wit
   await untilSilent("the loop to stop with the session, preview and all");
   assert.equal((await app.invoke("get_sound")).previewing, false);
   assert.equal(await app.text("#preview"), "Preview sound");
+});
+
+test("a recording an earlier version kept as the parent's own file gets a playback copy, then plays", async () => {
+  // The diary and media folder as an earlier version left them: the chosen
+  // recording kept as the parent's .m4a itself, played by decoding it in the app.
+  const home = app.home;
+  await app.close({ keepData: true });
+  const data = join(home, "data", "app.letdown.desktop");
+  const id = "0123abcd";
+  mkdirSync(join(data, "media", "clips"), { recursive: true });
+  copyFileSync(join(fixtures, "tone.mp3"), join(data, "media", "clips", `${id}.mp3`));
+  execFileSync("sqlite3", [join(data, "diary.sqlite3"), `
+    INSERT INTO clips (id, extension, duration_ms, sample_rate, channels, original_name, imported_ms)
+      VALUES ('${id}', 'mp3', 2000, 44100, 1, 'old-tone.mp3', 0);
+    INSERT OR REPLACE INTO settings (key, value) VALUES ('active_clip', '${id}');`]);
+
+  app = await launch({ home, env: { LETDOWN_TEST_PROBE_FAULTS: "1" } });
+  await app.invoke("set_sound", { change: { mode: "whole", on: true } });
+  await app.invoke("preview_sound", { play: true });
+  await waitFor("the old recording's 523 Hz tone", () => Math.abs(toneHz(ear.samples().subarray(-22050)) - 523) < 15, {
+    timeoutMs: 10_000,
+  });
+  assert.equal((await app.invoke("get_sound")).clip?.original_name, "old-tone.mp3");
+  assert.ok(existsSync(join(data, "media", "clips", `${id}.play.wav`)), "the playback copy");
+  assert.ok(!existsSync(join(data, "media", "clips", `${id}.mp3`)), "the old copy, once converted");
+  assert.deepEqual(query(join(data, "diary.sqlite3"), `SELECT extension FROM clips WHERE id = '${id}'`), [
+    { extension: "play.wav" },
+  ]);
+  await app.invoke("preview_sound", { play: false });
 });

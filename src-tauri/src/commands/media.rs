@@ -32,12 +32,15 @@ pub fn list_photos(state: State<'_, AppState>) -> Result<Photos> {
 #[tauri::command]
 pub async fn import_photo(state: State<'_, AppState>, path: String) -> Result<Photos> {
     let source = super::picked_path(&path, "photo")?;
-    let media = state.media()?;
+    let media = state.media()?.clone();
     let now = chrono::Utc::now().timestamp_millis();
     let id = new_id(now);
-    // Decoding a big photo takes a moment: off the main thread (async
-    // command), and outside the diary lock.
-    let photo = media.import_photo(&source, &id)?;
+    // The probe takes a moment: on a blocking thread, outside the diary lock.
+    let photo = super::blocking({
+        let (media, id) = (media.clone(), id.clone());
+        move || media.import_photo(&source, &id)
+    })
+    .await?;
     let saved = state
         .lock()
         .and_then(|mut e| e.diary_mut().add_photo(&photo, now));

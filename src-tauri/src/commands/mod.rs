@@ -254,6 +254,16 @@ pub fn picked_path(path: &str, what: &str) -> Result<PathBuf> {
     Ok(source)
 }
 
+/// Runs work that waits on a child process (the media probe) on the async
+/// runtime's blocking pool, so no runtime worker is held while it runs.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|_| Err(Error::MediaWrite("the import stopped".into())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

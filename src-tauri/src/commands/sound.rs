@@ -82,10 +82,14 @@ pub fn preview_sound(state: State<'_, AppState>, play: bool) -> Result<Sound> {
 #[tauri::command]
 pub async fn import_clip(state: State<'_, AppState>, path: String) -> Result<Sound> {
     let source = super::picked_path(&path, "recording")?;
-    let media = state.media()?;
+    let media = state.media()?.clone();
     let now = chrono::Utc::now().timestamp_millis();
     let id = new_id(now);
-    let clip = media.import_clip(&source, &id)?;
+    let clip = super::blocking({
+        let (media, id) = (media.clone(), id.clone());
+        move || media.import_clip(&source, &id)
+    })
+    .await?;
     let saved = state
         .lock()
         .and_then(|mut e| e.diary_mut().add_clip(&clip, now));
