@@ -35,7 +35,7 @@ if [ ! -s "$work/iphone-12mp.heic" ]; then
 fi
 convert -size 120x90 xc:'#f3d9a4' "$work/tiny.gif"
 say "Building the import example (release profile)"
-cargo build -q --release -p letdown --example import_photo
+cargo build -q --release -p letdown --example import_photo --bin letdown
 letdown="$ROOT/target/release/examples/import_photo"
 
 # run NAME CMD...: one timed run; appends "ms peak_kb" to $work/NAME.txt.

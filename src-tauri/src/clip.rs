@@ -9,7 +9,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use symphonia::core::audio::SampleBuffer;
+use symphonia::core::audio::{Channels, SampleBuffer};
 use symphonia::core::codecs::{self, CodecType, DecoderOptions};
 use symphonia::core::errors::Error as DecodeError;
 use symphonia::core::formats::{FormatOptions, FormatReader};
@@ -112,18 +112,56 @@ impl MediaDir {
     }
 
     /// Makes the playback copy of a recording an earlier version kept as the
-    /// parent's file, and deletes that file once the copy is in place.
+    /// parent's file. If the copy is there already (a diary restored from a
+    /// backup made before it was), it is used as it is.
     pub fn convert_clip(&self, old: &Clip) -> Result<Clip> {
-        let source = self
-            .clip_path(&old.id, &old.extension)
-            .filter(|_| old.extension != PLAYBACK_EXTENSION)
-            .ok_or(Error::NotFound("That recording"))?;
-        let clip = self.import_clip(&source, &old.id)?;
-        let _ = std::fs::remove_file(&source);
+        let (Some(source), Some(copy)) = (
+            self.clip_path(&old.id, &old.extension),
+            self.clip_path(&old.id, PLAYBACK_EXTENSION),
+        ) else {
+            return Err(Error::NotFound("That recording"));
+        };
+        let clip = match hound::WavReader::open(&copy) {
+            Ok(made) => {
+                let spec = made.spec();
+                Clip {
+                    extension: PLAYBACK_EXTENSION.into(),
+                    duration_ms: u64::from(made.duration()) * 1000
+                        / u64::from(spec.sample_rate.max(1)),
+                    sample_rate: spec.sample_rate,
+                    channels: spec.channels,
+                    ..old.clone()
+                }
+            }
+            Err(_) if !source.exists() => return Err(Error::NotFound("That recording")),
+            Err(_) => self.import_clip(&source, &old.id)?,
+        };
         Ok(Clip {
             original_name: old.original_name.clone(),
             ..clip
         })
+    }
+
+    /// Deletes the parent's file an earlier version kept, once its playback
+    /// copy is recorded in the diary.
+    pub fn remove_old_clip(&self, old: &Clip) {
+        if old.extension != PLAYBACK_EXTENSION {
+            if let Some(path) = self.clip_path(&old.id, &old.extension) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
+    /// Deletes what an import stopped half-way (the app was closed or
+    /// killed) left behind: staged copies and unfinished playback copies.
+    pub fn sweep(&self) {
+        let _ = std::fs::remove_dir_all(self.root().join("staging"));
+        let parts = std::fs::read_dir(self.root().join("clips"));
+        for entry in parts.into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().ends_with(".part.wav") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     /// Inside the probe: decodes the recording into `clips/<id>.part.wav`.
@@ -210,8 +248,8 @@ enum Decoder {
 
 /// What one packet gave.
 enum Decoded {
-    /// Interleaved samples in `pcm`, at (rate, channels).
-    Sound(u32, usize),
+    /// Interleaved samples in `pcm`, at (rate, speakers).
+    Sound(u32, Channels),
     /// A damaged packet, skipped as players do.
     Damaged,
     /// Sound the decoder cannot handle.
@@ -283,7 +321,14 @@ impl Decoder {
                 *skip -= lead;
                 pcm.truncate(n * *channels);
                 pcm.drain(..lead * *channels);
-                Decoded::Sound(48_000, *channels)
+                Decoded::Sound(
+                    48_000,
+                    if *channels == 1 {
+                        Channels::FRONT_LEFT
+                    } else {
+                        Channels::FRONT_LEFT | Channels::FRONT_RIGHT
+                    },
+                )
             }
             Decoder::Symphonia { decoder, buffer } => match decoder.decode(packet) {
                 Ok(audio) => {
@@ -298,10 +343,15 @@ impl Decoder {
                     buf.copy_interleaved_ref(audio);
                     pcm.clear();
                     pcm.extend_from_slice(buf.samples());
-                    Decoded::Sound(spec.rate, spec.channels.count())
+                    Decoded::Sound(spec.rate, spec.channels)
                 }
-                Err(DecodeError::DecodeError(_)) => Decoded::Damaged,
+                // symphonia's MP3 and AAC decoders give an IO error for one bad packet.
+                Err(DecodeError::DecodeError(_) | DecodeError::IoError(_)) => Decoded::Damaged,
                 Err(DecodeError::Unsupported(_)) => Decoded::Unsupported,
+                Err(DecodeError::ResetRequired) => {
+                    decoder.reset();
+                    Decoded::Damaged
+                }
                 Err(_) => Decoded::End,
             },
         }
@@ -314,6 +364,23 @@ struct Wav {
     rate: u32,
     channels: usize,
     frames: u64,
+}
+
+/// How much of a speaker goes to the left and to the right in a stereo mix.
+fn stereo_gains(speaker: Channels) -> (f32, f32) {
+    const LEFT: Channels = Channels::FRONT_LEFT;
+    const RIGHT: Channels = Channels::FRONT_RIGHT;
+    let lefts = Channels::REAR_LEFT | Channels::SIDE_LEFT | Channels::FRONT_LEFT_CENTRE;
+    let rights = Channels::REAR_RIGHT | Channels::SIDE_RIGHT | Channels::FRONT_RIGHT_CENTRE;
+    match speaker {
+        LEFT => (0.5, 0.0),
+        RIGHT => (0.0, 0.5),
+        s if s == Channels::FRONT_CENTRE => (0.35, 0.35),
+        s if s == Channels::LFE1 => (0.0, 0.0),
+        s if lefts.contains(s) => (0.35, 0.0),
+        s if rights.contains(s) => (0.0, 0.35),
+        _ => (0.25, 0.25),
+    }
 }
 
 /// Sample rates a WAV copy is written at; outside them a file is not a recording.
@@ -339,23 +406,27 @@ impl Wav {
         })
     }
 
-    /// Appends interleaved samples of `channels` channels; more than two are
-    /// mixed down to stereo, the centre (where voices are) into both sides.
-    fn write(&mut self, pcm: &[i16], channels: usize) -> Result<()> {
+    /// Appends interleaved samples in `layout`'s channels; more than two are
+    /// mixed down to stereo by where each speaker is, the centre (where
+    /// voices are) into both sides.
+    fn write(&mut self, pcm: &[i16], layout: Channels) -> Result<()> {
+        let channels = layout.count().max(1);
         let frames = pcm.len() / channels;
         let mut out = self.writer.get_i16_writer((frames * self.channels) as u32);
-        for frame in pcm.chunks_exact(channels) {
-            let at = |i: usize| f32::from(frame.get(i).copied().unwrap_or(0));
-            match channels {
-                1 | 2 => frame.iter().for_each(|&s| out.write_sample(s)),
-                // symphonia's order: front left, front right, centre, LFE, rear left, rear right.
-                _ => {
-                    let centre = 0.5 * at(2);
-                    let left = 0.5 * at(0) + centre + 0.35 * at(4);
-                    let right = 0.5 * at(1) + centre + 0.35 * at(5);
-                    out.write_sample(left.clamp(-32768.0, 32767.0) as i16);
-                    out.write_sample(right.clamp(-32768.0, 32767.0) as i16);
+        if channels <= 2 {
+            pcm[..frames * channels]
+                .iter()
+                .for_each(|&s| out.write_sample(s));
+        } else {
+            let gains: Vec<(f32, f32)> = layout.iter().map(stereo_gains).collect();
+            for frame in pcm.chunks_exact(channels) {
+                let (mut left, mut right) = (0.0f32, 0.0f32);
+                for (&sample, (l, r)) in frame.iter().zip(&gains) {
+                    left += l * f32::from(sample);
+                    right += r * f32::from(sample);
                 }
+                out.write_sample(left.clamp(-32768.0, 32767.0) as i16);
+                out.write_sample(right.clamp(-32768.0, 32767.0) as i16);
             }
         }
         out.flush().map_err(|e| Error::MediaWrite(e.to_string()))?;
@@ -450,8 +521,8 @@ pub fn decode_to_wav(source: &Path, out: &Path, name: &str) -> Result<(u64, u32,
         if packet.track_id() != track_id {
             continue;
         }
-        let (rate, channels) = match decoder.decode(&packet, &mut pcm) {
-            Decoded::Sound(rate, channels) => (rate, channels),
+        let (rate, layout) = match decoder.decode(&packet, &mut pcm) {
+            Decoded::Sound(rate, layout) => (rate, layout),
             Decoded::Damaged => {
                 bad += 1;
                 continue;
@@ -465,6 +536,7 @@ pub fn decode_to_wav(source: &Path, out: &Path, name: &str) -> Result<(u64, u32,
             Decoded::End => break,
         };
         good += 1;
+        let channels = layout.count();
         if channels == 0 || pcm.is_empty() {
             continue;
         }
@@ -478,7 +550,7 @@ pub fn decode_to_wav(source: &Path, out: &Path, name: &str) -> Result<(u64, u32,
         if rate != copy.rate || channels.min(2) != copy.channels {
             return Err(damaged());
         }
-        copy.write(&pcm, channels)?;
+        copy.write(&pcm, layout)?;
         if copy.duration_ms() > MAX_CLIP_MS || copy.bytes() > MAX_WAV_BYTES {
             return Err(too_long());
         }

@@ -633,9 +633,10 @@ impl Diary {
         Ok(())
     }
 
-    /// Records a recording's new playback copy (its id and name stay).
-    pub fn replace_clip(&self, clip: &crate::clip::Clip) -> Result<()> {
-        self.conn.execute(
+    /// Records a recording's new playback copy (its id and name stay); says
+    /// whether the recording was there.
+    pub fn replace_clip(&self, clip: &crate::clip::Clip) -> Result<bool> {
+        let changed = self.conn.execute(
             "UPDATE clips SET extension = ?2, duration_ms = ?3, sample_rate = ?4, channels = ?5
              WHERE id = ?1",
             params![
@@ -646,7 +647,17 @@ impl Diary {
                 clip.channels
             ],
         )?;
-        Ok(())
+        Ok(changed > 0)
+    }
+
+    /// Stops playing recording `id` if it is still the chosen one (Letdown's
+    /// own sound plays instead); says whether it was.
+    pub fn forget_active_clip(&self, id: &str) -> Result<bool> {
+        let changed = self.conn.execute(
+            "UPDATE settings SET value = '' WHERE key = 'active_clip' AND value = ?1",
+            [id],
+        )?;
+        Ok(changed > 0)
     }
 
     /// The recording played in sessions, if the parent has chosen one.
@@ -751,6 +762,29 @@ mod tests {
         check(&mut Diary::open_in_memory().unwrap());
         let dir = tempfile::tempdir().unwrap();
         check(&mut Diary::open(&dir.path().join("diary.sqlite3")).unwrap());
+    }
+
+    #[test]
+    fn an_old_recording_is_let_go_only_while_it_is_still_the_chosen_one() {
+        both(|diary| {
+            let clip = |id: &str, extension: &str| crate::clip::Clip {
+                id: id.into(),
+                extension: extension.into(),
+                duration_ms: 2000,
+                sample_rate: 44_100,
+                channels: 1,
+                original_name: format!("{id}.{extension}"),
+            };
+            diary.add_clip(&clip("0a", "m4a"), 1).unwrap();
+            assert!(diary.replace_clip(&clip("0a", "play.wav")).unwrap());
+            assert_eq!(diary.active_clip().unwrap().unwrap().extension, "play.wav");
+            // The parent chose another meanwhile: it stays chosen.
+            diary.add_clip(&clip("0b", "play.wav"), 2).unwrap();
+            assert!(!diary.forget_active_clip("0a").unwrap());
+            assert_eq!(diary.active_clip().unwrap().unwrap().id, "0b");
+            assert!(diary.forget_active_clip("0b").unwrap());
+            assert_eq!(diary.active_clip().unwrap(), None);
+        });
     }
 
     #[test]

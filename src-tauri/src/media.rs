@@ -122,8 +122,18 @@ impl MediaDir {
             .filter(|e| e.len() <= 8 && e.bytes().all(|b| b.is_ascii_alphanumeric()))
             .unwrap_or_default();
         let staged = Staged(dir.join(format!("{id}.{ext}")));
-        std::fs::copy(source, &staged.0)
-            .map_err(|_| Error::BadFile(format!("Letdown could not read “{name}”.")))?;
+        let cannot_read = || Error::BadFile(format!("Letdown could not read “{name}”."));
+        let from = std::fs::File::open(source).map_err(|_| cannot_read())?;
+        let mut to =
+            std::fs::File::create(&staged.0).map_err(|e| Error::MediaWrite(e.to_string()))?;
+        // No more than the size checked before (a file still growing is cut there).
+        let limit = from.metadata().map_err(|_| cannot_read())?.len();
+        std::io::copy(&mut from.take(limit), &mut to).map_err(|e| match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::WriteZero => {
+                Error::MediaWrite(e.to_string())
+            }
+            _ => cannot_read(),
+        })?;
         Ok(staged)
     }
 

@@ -170,11 +170,13 @@ impl Probe {
             let _ = tx.send(answer);
         });
         let answer = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()));
-        // Then its exit, within what is left of the time: it exits right after answering.
+        // Then its exit, which follows its answer at once: a moment more for
+        // an answer that came just in time.
+        let exit_by = deadline.max(Instant::now() + Duration::from_secs(2));
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) if answer.is_ok() => break Some(status),
-                Ok(None) if answer.is_ok() && Instant::now() < deadline => {
+                Ok(None) if answer.is_ok() && Instant::now() < exit_by => {
                     std::thread::sleep(Duration::from_millis(5));
                 }
                 _ => {

@@ -169,6 +169,9 @@ impl AppState {
             let _ = emitter.emit(SOUND_STATUS, status);
         });
         let media = media_dir(app);
+        if let Some(media) = &media {
+            media.sweep();
+        }
         let mut inner = Inner {
             diary: Err(Arc::new(Error::DataDir("not opened yet".into()))),
             sound: SoundPrefs::default(),
@@ -382,17 +385,34 @@ impl AppState {
             return;
         }
         let converted = media.convert_clip(&old);
+        // Only a file the probe refused (or crashed on), or one that is gone,
+        // is let go; a passing trouble (a full disk) is tried again next time.
+        let unreadable = matches!(
+            converted,
+            Err(Error::BadClip(_) | Error::BadFile(_) | Error::NotFound(_))
+        );
         let saved = match (&converted, self.lock()) {
             (Ok(clip), Ok(engine)) => engine.diary().replace_clip(clip),
-            (Err(_), Ok(engine)) => engine.diary().set_setting("active_clip", ""),
+            // Not if the parent has chosen another recording meanwhile.
+            (Err(_), Ok(engine)) if unreadable => engine.diary().forget_active_clip(&old.id),
+            (Err(_), Ok(_)) => Ok(false),
             (_, Err(e)) => Err(e),
         };
-        if converted.is_err() && saved.is_ok() {
-            self.inner().repaired = Some(format!(
-                "Letdown could not read your recording “{}” any more, so its own gentle \
-                 sound plays instead. You can choose the recording again in Settings.",
-                old.original_name
-            ));
+        match (&converted, saved) {
+            (Ok(_), Ok(_)) => media.remove_old_clip(&old),
+            (Err(_), Ok(true)) => {
+                let mut inner = self.inner();
+                let notice = format!(
+                    "Letdown could not read your recording “{}” any more, so its own gentle \
+                     sound plays instead. You can choose the recording again in Settings.",
+                    old.original_name
+                );
+                inner.repaired = Some(match inner.repaired.take() {
+                    Some(earlier) => format!("{earlier} {notice}"),
+                    None => notice,
+                });
+            }
+            _ => {}
         }
         self.use_active_clip();
     }
@@ -522,9 +542,6 @@ pub fn backups_dir<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf>
         .map_err(|e| Error::DataDir(e.to_string()))
 }
 
-/// Makes the day's copy of the diary now and then every hour (the app may
-/// stay open past midnight), on its own thread with its own read-only
-/// connection: the app goes on writing meanwhile.
 /// Runs `convert_old_clip` on a thread of its own, once the state is managed:
 /// the probe may take a moment, and the window should not wait for it.
 pub fn convert_old_clip_soon<R: Runtime>(app: &AppHandle<R>) {
@@ -538,6 +555,9 @@ pub fn convert_old_clip_soon<R: Runtime>(app: &AppHandle<R>) {
         });
 }
 
+/// Makes the day's copy of the diary now and then every hour (the app may
+/// stay open past midnight), on its own thread with its own read-only
+/// connection: the app goes on writing meanwhile.
 fn start_backups<R: Runtime>(app: &AppHandle<R>) {
     let (Ok(diary), Ok(dir)) = (diary_path(app), backups_dir(app)) else {
         return;

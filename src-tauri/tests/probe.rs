@@ -66,6 +66,15 @@ fn a_probe_that_crashes_or_hangs_costs_only_the_file() {
             "{fault}: {error}"
         );
     }
+    common::record_fault(
+        "A photo or recording whose decoder panics, aborts, runs out of memory or hangs",
+        (2 * FAULTS.len()) as u64,
+        &media
+            .import_photo(&dir.path().join("abort.heic"), "0c")
+            .unwrap_err()
+            .to_string(),
+        "the current photo and recording; Letdown keeps running",
+    );
     let mut left: Vec<_> = ["photos", "clips"]
         .iter()
         .flat_map(|d| std::fs::read_dir(dir.path().join("media").join(d)).unwrap())

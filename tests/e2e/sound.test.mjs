@@ -64,6 +64,7 @@ test("the parent's own recording plays, and a bad one is refused with a plain me
   // A WhatsApp voice note (Ogg Opus), recognised on the sink by its tone.
   const opus = await app.invoke("import_clip", { path: join(fixtures, "voice-note.opus") });
   assert.equal(opus.clip?.original_name, "voice-note.opus", JSON.stringify(opus));
+  assert.ok(Math.abs(opus.clip.duration_ms - 2000) < 100, `${opus.clip.duration_ms} ms`);
   await waitFor("the 440 Hz Opus note", () => Math.abs(toneHz(ear.samples().subarray(-22050)) - 440) < 15, {
     timeoutMs: 8000,
   });
@@ -81,6 +82,16 @@ test("the parent's own recording plays, and a bad one is refused with a plain me
   await waitFor("the 660 Hz video sound", () => Math.abs(toneHz(ear.samples().subarray(-22050)) - 660) < 15, {
     timeoutMs: 8000,
   });
+
+  // Every other kind a phone or messenger makes imports, at its own length.
+  for (const [name, ms] of [
+    ["voice.opus", 5070], ["voice-opus.ogg", 5070], ["voice.webm", 5070], ["voice-lossless.m4a", 5060],
+    ["voice.aac", 5100], ["baby.mp4", 2040], ["baby.m4v", 2040], ["baby.3gp", 2110], ["baby.webm", 2010],
+  ]) {
+    const answer = await app.invoke("import_clip", { path: join(fixtures, name) });
+    assert.equal(answer.clip?.original_name, name, JSON.stringify(answer));
+    assert.ok(Math.abs(answer.clip.duration_ms - ms) < 100, `${name}: ${answer.clip.duration_ms} ms`);
+  }
 
   const ok = await app.invoke("import_clip", { path: join(fixtures, "memo.m4a") });
   assert.equal(ok.clip.original_name, "memo.m4a", JSON.stringify(ok));
