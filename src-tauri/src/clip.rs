@@ -4,6 +4,10 @@
 //! itself, so playing in a loop costs almost no decoding. Recordings that
 //! earlier versions kept as the parent's own file get a playback copy the
 //! first time they are to be played (`MediaDir::convert_clip`). No Tauri here.
+//!
+//! The boundary (probe.rs): `import_clip` and `convert_clip` run in the app
+//! and only check, stage and ask; `decode_clip_here` and `decode_to_wav`
+//! (symphonia, libopus) run only in the probe process.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

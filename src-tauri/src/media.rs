@@ -1,6 +1,10 @@
 //! The baby's photos: checked, turned upright, scaled and copied into the
 //! app's own media folder. The parent's original file is only ever read.
 //! No Tauri here.
+//!
+//! The boundary (probe.rs): `import_photo` runs in the app and only checks,
+//! stages and asks; `decode_photo_here` and everything it calls (`decode_photo`,
+//! heifer, `image`, `jpeg-decoder`) run only in the probe process.
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
