@@ -14,6 +14,7 @@ source "$ROOT/scripts/lib.sh"
 runs=${1:-9}
 
 ensure_packages "${APP_PACKAGES[@]}" imagemagick libvips-tools libimage-exiftool-perl libheif-examples time
+ensure_heif_encoder
 work="$ROOT/target/bench-photo"
 mkdir -p "$work"
 # make_photo FILE NOISE: a 6000×4000 camera-like JPEG (fractal detail plus

@@ -13,5 +13,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
 ensure_packages "${APP_PACKAGES[@]}" imagemagick ffmpeg sox espeak-ng opus-tools libheif-examples python3
+ensure_heif_encoder
 cd "$ROOT"
 PROPTEST_CASES=${1:-5000} cargo test --release -p letdown --test fuzz -- --nocapture

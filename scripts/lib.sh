@@ -38,6 +38,14 @@ ensure_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 }
 
+# heif-enc makes the HEIC fixtures. Debian 12 has its HEVC encoder (x265)
+# inside libheif1; Ubuntu 24.04 and Debian 13 ship it as a plugin package.
+ensure_heif_encoder() {
+  local encoders
+  encoders=$(heif-enc --list-encoders 2>/dev/null || true)
+  [[ "$encoders" == *"x265"* ]] || ensure_packages libheif-plugin-x265
+}
+
 # Node 18+ runs the UI tests (node --test). Ubuntu 22.04's apt node is 12, so
 # fall back to the node build published on the npm registry.
 ensure_node() {
