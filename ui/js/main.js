@@ -103,7 +103,7 @@ function importDropped(paths) {
   const kind = ipc.kindOfFile(path);
   if (kind === "photo") photo.importPhoto(path);
   else if (kind === "clip") sound.importClip(path);
-  else showNotice("Drop a photo (JPEG, PNG, WebP, GIF) or a recording (.m4a, .mp3, .wav, .ogg, .flac).");
+  else showNotice("Drop a photo (JPEG, HEIC, PNG, WebP, GIF), a recording (voice memo, WhatsApp voice note, MP3, WAV, FLAC, Ogg) or a phone video for its sound.");
 }
 
 async function start() {

@@ -51,7 +51,7 @@ export function setupSound({ store, notice: { show, attempt } }) {
   }
 
   async function chooseClip() {
-    await importClip(await attempt(() => ipc.pickFile("Choose a recording of your baby", "Recordings", CLIP_EXTENSIONS)));
+    await importClip(await attempt(() => ipc.pickFile("Choose a recording or video of your baby", "Recordings and videos", CLIP_EXTENSIONS)));
   }
 
   for (const id of ["choose-clip", "welcome-clip"]) $(id).addEventListener("click", chooseClip);
