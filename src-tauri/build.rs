@@ -26,6 +26,7 @@ fn letdown_commands() -> &'static [&'static str] {
         "list_photos",
         "import_photo",
         "set_active_photo",
+        "set_photo_focus",
         "get_sound",
         "set_sound",
         "retry_sound",

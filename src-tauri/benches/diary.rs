@@ -19,6 +19,7 @@ fn bench(c: &mut Criterion) {
     let path = dir.path().join("diary.sqlite3");
     let mut diary = Diary::open(&path).unwrap();
     letdown::seed::generate(&mut diary, SESSIONS, START + 10 * 365 * DAY, 60).unwrap();
+    letdown::seed::analyse(&mut diary).unwrap();
     let (events, marks): (i64, i64) = diary
         .connection()
         .query_row(
@@ -107,7 +108,7 @@ fn bench(c: &mut Criterion) {
         offset_min: 60,
         active_ms: 0,
     };
-    let session = diary.create_session(&presets()[0], &start).unwrap();
+    let session = diary.create_session(&presets()[0], &start, &[]).unwrap();
     let mut seq = 1;
     c.bench_function("durable intent write", |b| {
         b.iter(|| {

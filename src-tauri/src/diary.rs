@@ -8,6 +8,7 @@ use rusqlite_migration::{Migrations, M};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::media::Focus;
 use crate::routine::{presets, Routine};
 use crate::session::{Event, EventKind, Session};
 
@@ -16,12 +17,13 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_diary.sql")),
         M::up(include_str!("../migrations/0002_media.sql")),
+        M::up(include_str!("../migrations/0003_focus_factors.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> usize {
-    2
+    3
 }
 
 pub struct Diary {
@@ -45,6 +47,9 @@ pub struct Finish {
     #[serde(default)]
     pub note: Option<String>,
 }
+
+/// The session factor saying whether the controls faded while pumping (1 or 0).
+pub const FACTOR_HIDE_CONTROLS: &str = "hide_controls";
 
 pub const MAX_ML: f64 = 2_000.0;
 pub const MAX_NOTE_CHARS: usize = 4_000;
@@ -341,7 +346,13 @@ impl Diary {
     // --- the session in progress -----------------------------------------
 
     /// Creates a session and writes its `Start` event, in one transaction.
-    pub fn create_session(&mut self, routine: &Routine, start: &Event) -> Result<i64> {
+    /// `factors` are what was true of it from the start (`session_factors`).
+    pub fn create_session(
+        &mut self,
+        routine: &Routine,
+        start: &Event,
+        factors: &[(&str, f64)],
+    ) -> Result<i64> {
         let routine_json =
             serde_json::to_string(routine).map_err(|e| Error::Invalid(e.to_string()))?;
         let tx = self.conn.transaction()?;
@@ -357,6 +368,12 @@ impl Diary {
         })?;
         let id = tx.last_insert_rowid();
         insert_event(&tx, id, 0, start, Some(0))?;
+        for (factor, value) in factors {
+            tx.execute(
+                "INSERT INTO session_factors (session_id, factor, value) VALUES (?1, ?2, ?3)",
+                params![id, factor, value],
+            )?;
+        }
         tx.commit()?;
         Ok(id)
     }
@@ -574,16 +591,39 @@ impl Diary {
 
     pub fn photos(&self) -> Result<Vec<crate::media::Photo>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, width, height, original_name FROM photos ORDER BY imported_ms DESC, id DESC",
+            "SELECT id, width, height, original_name, focus_x, focus_y
+             FROM photos ORDER BY imported_ms DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
+            let (x, y): (Option<f64>, Option<f64>) = (r.get(4)?, r.get(5)?);
             Ok(crate::media::Photo {
                 id: r.get(0)?,
                 width: r.get(1)?,
                 height: r.get(2)?,
                 original_name: r.get(3)?,
+                focus: x.zip(y).map(|(x, y)| Focus { x, y }),
             })
         })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Sets (or, with `None`, forgets) where the baby's face is in a photo.
+    /// Returns whether the photo was there.
+    pub fn set_photo_focus(&mut self, id: &str, focus: Option<Focus>) -> Result<bool> {
+        let focus = focus.map(Focus::checked).transpose()?;
+        let changed = self.conn.execute(
+            "UPDATE photos SET focus_x = ?2, focus_y = ?3 WHERE id = ?1",
+            params![id, focus.map(|f| f.x), focus.map(|f| f.y)],
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// The factors recorded with a session, by name.
+    pub fn session_factors(&self, session_id: i64) -> Result<Vec<(String, f64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT factor, value FROM session_factors WHERE session_id = ?1 ORDER BY factor",
+        )?;
+        let rows = stmt.query_map([session_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -802,22 +842,115 @@ mod tests {
         assert_eq!(version, schema_version() as i64);
     }
 
+    /// A diary file as schema `version` left it, with `sql` run in it.
+    fn old_diary(path: &Path, version: usize, sql: &str) {
+        let mut conn = Connection::open(path).unwrap();
+        migrations().to_version(&mut conn, version).unwrap();
+        conn.execute_batch(sql).unwrap();
+    }
+
+    #[test]
+    fn a_version_2_diary_keeps_its_photos_without_a_focus_point() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        old_diary(
+            &path,
+            2,
+            "INSERT INTO photos (id, width, height, original_name, imported_ms)
+             VALUES ('abc123', 1600, 1200, 'baby.jpg', 5)",
+        );
+        let mut diary = Diary::open(&path).unwrap();
+        let photos = diary.photos().unwrap();
+        assert_eq!(photos.len(), 1);
+        assert_eq!((photos[0].width, photos[0].focus), (1600, None));
+        // Version 3's parts are there to use.
+        let face = Focus { x: 0.88, y: 0.4 };
+        assert!(diary.set_photo_focus("abc123", Some(face)).unwrap());
+        assert_eq!(diary.photos().unwrap()[0].focus, Some(face));
+    }
+
+    fn photo(id: &str) -> crate::media::Photo {
+        crate::media::Photo {
+            id: id.into(),
+            width: 1600,
+            height: 1200,
+            original_name: format!("{id}.jpg"),
+            focus: None,
+        }
+    }
+
+    #[test]
+    fn a_focus_point_is_kept_changed_and_forgotten_and_must_lie_in_the_photo() {
+        let mut d = Diary::open_in_memory().unwrap();
+        d.add_photo(&photo("aaa111"), 1).unwrap();
+        d.add_photo(&photo("bbb222"), 2).unwrap();
+        let focus_of = |d: &Diary, id: &str| {
+            d.photos()
+                .unwrap()
+                .into_iter()
+                .find(|p| p.id == id)
+                .unwrap()
+                .focus
+        };
+        let corner = Focus { x: 1.0, y: 0.0 };
+        assert!(d.set_photo_focus("aaa111", Some(corner)).unwrap());
+        assert_eq!(focus_of(&d, "aaa111"), Some(corner));
+        assert_eq!(focus_of(&d, "bbb222"), None, "only that photo's");
+        for bad in [
+            (1.01, 0.5),
+            (-0.1, 0.5),
+            (0.5, f64::NAN),
+            (0.5, f64::INFINITY),
+        ] {
+            let e = d
+                .set_photo_focus("aaa111", Some(Focus { x: bad.0, y: bad.1 }))
+                .unwrap_err();
+            assert!(matches!(e, Error::Invalid(_)), "{bad:?}: {e:?}");
+            assert_eq!(
+                focus_of(&d, "aaa111"),
+                Some(corner),
+                "{bad:?} changed nothing"
+            );
+        }
+        assert!(
+            !d.set_photo_focus("zzz999", Some(corner)).unwrap(),
+            "no such photo"
+        );
+        assert!(d.set_photo_focus("aaa111", None).unwrap());
+        assert_eq!(focus_of(&d, "aaa111"), None);
+    }
+
+    #[test]
+    fn factors_are_kept_with_their_session_and_go_with_it() {
+        let mut d = Diary::open_in_memory().unwrap();
+        let routine = d.routines().unwrap().remove(0);
+        let id = d
+            .create_session(
+                &routine,
+                &start_event(1_000),
+                &[(FACTOR_HIDE_CONTROLS, 1.0)],
+            )
+            .unwrap();
+        assert_eq!(
+            d.session_factors(id).unwrap(),
+            vec![(FACTOR_HIDE_CONTROLS.to_string(), 1.0)]
+        );
+        d.conn
+            .execute("DELETE FROM sessions WHERE id = ?1", [id])
+            .unwrap();
+        assert!(d.session_factors(id).unwrap().is_empty());
+    }
+
     #[test]
     fn a_version_1_diary_is_upgraded_with_its_sessions_kept() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("diary.sqlite3");
-        {
-            let mut conn = Connection::open(&path).unwrap();
-            Migrations::new(vec![M::up(include_str!("../migrations/0001_diary.sql"))])
-                .to_latest(&mut conn)
-                .unwrap();
-            conn.execute(
-                "INSERT INTO sessions (routine_json, started_ms, started_offset_min, status, amount_total_ml)
-                 VALUES ('{\"name\":\"Old\",\"steps\":[]}', 5, 60, 'finished', 80)",
-                [],
-            )
-            .unwrap();
-        }
+        old_diary(
+            &path,
+            1,
+            "INSERT INTO sessions (routine_json, started_ms, started_offset_min, status, amount_total_ml)
+             VALUES ('{\"name\":\"Old\",\"steps\":[]}', 5, 60, 'finished', 80)",
+        );
         let diary = Diary::open(&path).unwrap();
         let rows = diary.sessions_between(0, 10).unwrap();
         assert_eq!(rows.len(), 1);
@@ -900,7 +1033,9 @@ mod tests {
     fn events_round_trip_in_order() {
         both(|d| {
             let routine = d.routines().unwrap().remove(0);
-            let id = d.create_session(&routine, &start_event(1_000)).unwrap();
+            let id = d
+                .create_session(&routine, &start_event(1_000), &[])
+                .unwrap();
             let side = Event {
                 kind: EventKind::Side { side: Side::Both },
                 at_ms: 2_000,
@@ -921,9 +1056,9 @@ mod tests {
     fn a_second_open_session_is_refused_by_the_database() {
         both(|d| {
             let routine = d.routines().unwrap().remove(0);
-            d.create_session(&routine, &start_event(1)).unwrap();
+            d.create_session(&routine, &start_event(1), &[]).unwrap();
             assert!(matches!(
-                d.create_session(&routine, &start_event(2)),
+                d.create_session(&routine, &start_event(2), &[]),
                 Err(Error::SessionInProgress)
             ));
         });
@@ -935,7 +1070,9 @@ mod tests {
             let routine = d.routines().unwrap().remove(0);
             for (i, ml) in [(0_i64, 100.0), (1, 50.0)] {
                 let start = 1_000_000 + i * 10_000;
-                let id = d.create_session(&routine, &start_event(start)).unwrap();
+                let id = d
+                    .create_session(&routine, &start_event(start), &[])
+                    .unwrap();
                 let mut s = Session::new(routine.clone(), &start_event(start));
                 s.apply(&Event {
                     kind: EventKind::LetDown,
@@ -951,7 +1088,8 @@ mod tests {
                 d.finish_session(id, &s, &finish, start + 900, 60).unwrap();
             }
             // An open session is not counted.
-            d.create_session(&routine, &start_event(1_050_000)).unwrap();
+            d.create_session(&routine, &start_event(1_050_000), &[])
+                .unwrap();
             let stats = d.stats_between(0, 2_000_000).unwrap();
             assert_eq!(stats.sessions, 2);
             assert_eq!(stats.total_ml, 150.0);

@@ -361,6 +361,11 @@ impl<C: Clock> Engine<C> {
 
     /// Starts a session on a saved routine.
     pub fn start(&mut self, routine_id: i64) -> Result<Snapshot> {
+        self.start_with(routine_id, &[])
+    }
+
+    /// Starts a session with the factors known at its start (`session_factors`).
+    pub fn start_with(&mut self, routine_id: i64, factors: &[(&str, f64)]) -> Result<Snapshot> {
         if self.live.is_some() {
             return Err(Error::SessionInProgress);
         }
@@ -372,7 +377,7 @@ impl<C: Clock> Engine<C> {
             offset_min: self.clock.offset_min(),
             active_ms: 0,
         };
-        let id = self.diary.create_session(&routine, &start)?;
+        let id = self.diary.create_session(&routine, &start, factors)?;
         self.live = Some(Live {
             id,
             session: Session::new(routine, &start),

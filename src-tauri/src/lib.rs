@@ -74,6 +74,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::media::list_photos,
             commands::media::import_photo,
             commands::media::set_active_photo,
+            commands::media::set_photo_focus,
             commands::sound::get_sound,
             commands::sound::set_sound,
             commands::sound::retry_sound,

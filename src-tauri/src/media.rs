@@ -56,6 +56,31 @@ pub struct Photo {
     pub width: u32,
     pub height: u32,
     pub original_name: String,
+    /// Where the baby's face is, once the parent has said.
+    #[serde(default)]
+    pub focus: Option<Focus>,
+}
+
+/// A point in a photo, as fractions of its width and height from the top left.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Focus {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl Focus {
+    /// The point, if it lies in the photo; a plain message if not.
+    pub fn checked(self) -> Result<Focus> {
+        let inside = |v: f64| (0.0..=1.0).contains(&v);
+        if inside(self.x) && inside(self.y) {
+            Ok(self)
+        } else {
+            Err(Error::Invalid(
+                "That point is outside the photo. Choose a point on the photo itself.".into(),
+            ))
+        }
+    }
 }
 
 /// The media folder: `photos/<id>.jpg`, `photos/<id>-window.jpg` and
@@ -181,6 +206,7 @@ impl MediaDir {
             width: screen.width(),
             height: screen.height(),
             original_name: name,
+            focus: None,
         })
     }
 

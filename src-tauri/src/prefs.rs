@@ -75,6 +75,9 @@ pub struct Prefs {
     pub breathing: bool,
     pub welcome_done: bool,
     pub drink_nudge: bool,
+    /// While pumping, all but the timer, the step and "Let-down" fade away
+    /// after a few seconds without a key or the mouse.
+    pub hide_controls: bool,
 }
 
 impl Default for Prefs {
@@ -89,6 +92,7 @@ impl Default for Prefs {
             breathing: false,
             welcome_done: false,
             drink_nudge: true,
+            hide_controls: true,
         }
     }
 }
@@ -106,6 +110,7 @@ pub struct PrefsChange {
     pub breathing: Option<bool>,
     pub welcome_done: Option<bool>,
     pub drink_nudge: Option<bool>,
+    pub hide_controls: Option<bool>,
 }
 
 impl Prefs {
@@ -154,6 +159,7 @@ impl Prefs {
         set(&mut prefs.breathing, change.breathing);
         set(&mut prefs.welcome_done, change.welcome_done);
         set(&mut prefs.drink_nudge, change.drink_nudge);
+        set(&mut prefs.hide_controls, change.hide_controls);
         prefs.unit = change.unit.unwrap_or(prefs.unit);
         prefs.theme = change.theme.unwrap_or(prefs.theme);
         let json = serde_json::to_string(&prefs).map_err(|e| Error::Invalid(e.to_string()))?;

@@ -51,6 +51,7 @@ const TABLES: &[(&str, &str)] = &[
     ("events", "session_id, seq"),
     ("session_steps", "session_id, seq"),
     ("session_tags", "session_id, tag"),
+    ("session_factors", "session_id, factor"),
     ("settings", "key"),
     ("photos", "id"),
     ("clips", "id"),
@@ -202,6 +203,7 @@ pub fn salvage(from: &Path, into: &Path) -> Result<usize> {
         "DELETE FROM events WHERE session_id NOT IN (SELECT id FROM sessions);
          DELETE FROM session_steps WHERE session_id NOT IN (SELECT id FROM sessions);
          DELETE FROM session_tags WHERE session_id NOT IN (SELECT id FROM sessions);
+         DELETE FROM session_factors WHERE session_id NOT IN (SELECT id FROM sessions);
          UPDATE sessions SET routine_id = NULL
           WHERE routine_id IS NOT NULL AND routine_id NOT IN (SELECT id FROM routines);",
     )?;

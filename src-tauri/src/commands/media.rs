@@ -6,7 +6,7 @@ use tauri::http::{header, Response, StatusCode};
 use tauri::State;
 
 use crate::error::{Error, Result};
-use crate::media::{new_id, MediaDir, Photo, PhotoCopy};
+use crate::media::{new_id, Focus, MediaDir, Photo, PhotoCopy};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
@@ -59,6 +59,20 @@ pub fn set_active_photo(state: State<'_, AppState>, id: String) -> Result<Photos
             return Err(Error::NotFound("That photo"));
         }
         engine.diary().set_setting("active_photo", &id)?;
+    }
+    photos(&state)
+}
+
+/// Sets where the baby's face is in a photo (`None` forgets it): the calm
+/// screen keeps that point in view, clear of the controls.
+#[tauri::command]
+pub fn set_photo_focus(
+    state: State<'_, AppState>,
+    id: String,
+    focus: Option<Focus>,
+) -> Result<Photos> {
+    if !state.lock()?.diary_mut().set_photo_focus(&id, focus)? {
+        return Err(Error::NotFound("That photo"));
     }
     photos(&state)
 }

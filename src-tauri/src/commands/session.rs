@@ -48,7 +48,12 @@ pub fn start_session<R: Runtime>(
     state: State<'_, AppState>,
     routine_id: i64,
 ) -> Result<Snapshot> {
-    change(&app, &state, |e| Ok((e.start(routine_id)?, Vec::new())))
+    // Recorded with the session, so the diary can later tell what helps.
+    let hide_controls = f64::from(u8::from(state.prefs().hide_controls));
+    let factors = [(crate::diary::FACTOR_HIDE_CONTROLS, hide_controls)];
+    change(&app, &state, |e| {
+        Ok((e.start_with(routine_id, &factors)?, Vec::new()))
+    })
 }
 
 #[tauri::command]
