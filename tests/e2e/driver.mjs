@@ -198,6 +198,43 @@ class App {
     return file;
   }
 
+  /** The app's window alone, moved to the screen's top left (so all of it
+   * is on the virtual screen) and saved as target/e2e-screens/<name>.png;
+   * returns the file and its pixels, 3 bytes (RGB) each, row by row. */
+  windowShot(name) {
+    const window = this.#window();
+    xdotool("windowmove", "--sync", window, "0", "0");
+    mkdirSync(SCREENS, { recursive: true });
+    const file = join(SCREENS, `${name}.png`);
+    execFileSync("import", ["-window", window, file], { timeout: 15_000 });
+    const [width, height] = execFileSync("identify", ["-format", "%w %h", file], { encoding: "utf8" }).split(" ").map(Number);
+    const rgb = execFileSync("convert", [file, "-depth", "8", "rgb:-"], { maxBuffer: 64 << 20, timeout: 15_000 });
+    return { file, width, height, rgb };
+  }
+
+  /** Moves the mouse to a point of the page (CSS px) and clicks there. */
+  async clickAt(x, y) {
+    await this.#send("POST", "/actions", {
+      actions: [{
+        type: "pointer",
+        id: "mouse",
+        parameters: { pointerType: "mouse" },
+        actions: [
+          { type: "pointerMove", origin: "viewport", x: Math.round(x), y: Math.round(y) },
+          { type: "pointerDown", button: 0 },
+          { type: "pointerUp", button: 0 },
+        ],
+      }],
+    });
+  }
+
+  /** Moves the mouse to a point of the page (CSS px), as a hand on it would. */
+  async moveMouse(x, y) {
+    await this.#send("POST", "/actions", {
+      actions: [{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions: [{ type: "pointerMove", origin: "viewport", x, y }] }],
+    });
+  }
+
   /** Presses and releases one key, as a person would on the keyboard. */
   async press(key) {
     await this.#send("POST", "/actions", {
@@ -258,8 +295,25 @@ class App {
   /** Resizes the app's window on the virtual screen, as a person dragging
    * its edge would; returns once X has done it (the page follows after). */
   resizeWindow(width, height) {
-    const [window] = xdotool("search", "--onlyvisible", "--pid", String(this.letdownPid())).split("\n");
-    xdotool("windowsize", "--sync", window, String(width), String(height));
+    xdotool("windowsize", "--sync", this.#window(), String(width), String(height));
+  }
+
+  /** Resizes the window, then waits for the page's `resize` event at the new
+   * size (sent as the page's media queries are evaluated again) and a frame
+   * after it, so what is measured next is laid out for that size. */
+  async resizeTo(width, height) {
+    await this.execute(`
+      window.resizedTo = null;
+      if (!window.watchingSize) addEventListener("resize", () => { window.resizedTo = innerWidth + "x" + innerHeight; });
+      window.watchingSize = true;`);
+    this.resizeWindow(width, height);
+    await waitFor(`the page resized to ${width} × ${height}`, () => this.execute(`return window.resizedTo === "${width}x${height}"`));
+    await this.executeAsync("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));");
+  }
+
+  /** The X id of the app's window. */
+  #window() {
+    return xdotool("search", "--onlyvisible", "--pid", String(this.letdownPid())).split("\n")[0];
   }
 
   /** Ends the app; `keepData` leaves its data folder for a relaunch. Whatever

@@ -16,26 +16,14 @@ const SIZES = [
 let app;
 before(async () => {
   app = await launch();
-  // The size the page last had its `resize` event for.
-  await app.execute(`addEventListener("resize", () => { window.resizedTo = innerWidth + "x" + innerHeight; });`);
 });
 after(async () => {
   await app?.close();
 });
 
-/** Resizes the window, then waits for the page's `resize` event at the new
- * size (sent as the page's media queries are evaluated again) and a frame
- * after it, so what is measured is laid out for that size. */
-async function resize(width, height) {
-  await app.execute("window.resizedTo = null;");
-  app.resizeWindow(width, height);
-  await waitFor(`the page resized to ${width} × ${height}`, () => app.execute(`return window.resizedTo === "${width}x${height}"`));
-  await app.executeAsync("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));");
-}
-
 async function fitsAtEverySize(screen) {
   for (const [width, height] of SIZES) {
-    await resize(width, height);
+    await app.resizeTo(width, height);
     assert.deepEqual(await app.layoutProblems(), [], `${screen} at ${width} × ${height}: all of it in view, whole`);
   }
   app.screenshot(`layout-${screen}-800x600`);

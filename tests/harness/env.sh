@@ -11,7 +11,7 @@ harness_start() {
   export HARNESS_DIR
 
   # Xvfb picks a free display itself and writes its number to fd 3.
-  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$HARNESS_DIR/display" \
+  Xvfb -displayfd 3 -screen 0 1440x900x24 -nolisten tcp 3>"$HARNESS_DIR/display" \
     >"$HARNESS_DIR/xvfb.log" 2>&1 &
   HARNESS_XVFB_PID=$!
   local waited=0

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sessionView, nextSide, finishFromForm, stepLength, msUntilNextTick } from "../../ui/js/view.js";
+import { sessionView, nextSide, finishFromForm, stepLength, msUntilNextTick, framePhoto, MAX_ZOOM } from "../../ui/js/view.js";
+import { mayFade } from "../../ui/js/fade.js";
 
 function snapshot(overrides = {}) {
   return {
@@ -148,4 +149,91 @@ test("the breathing guide is 5 s in, 5 s out: six breaths a minute", async () =>
   const words = Array.from({ length: 12 }, (_, i) => breathWord(i * 5000 + 100));
   assert.equal(words.filter((w) => w === "Breathe in").length, 6);
   assert.deepEqual(words.slice(0, 3), ["Breathe in", "Breathe out", "Breathe in"]);
+});
+
+// The session's wide layout at 1366 × 768: the panel on the right, the dial
+// and the step's name on the left, the footer along the bottom.
+const WIDE = [
+  { left: 800, top: 90, right: 1336, bottom: 660 }, // panel
+  { left: 290, top: 250, right: 540, bottom: 500 }, // dial
+  { left: 330, top: 180, right: 500, bottom: 230 }, // step name
+  { left: 0, top: 725, right: 1366, bottom: 768 }, // footer
+];
+const room = (x, y, blocked) =>
+  Math.min(...blocked.map((b) => Math.hypot(Math.max(b.left - x, 0, x - b.right), Math.max(b.top - y, 0, y - b.bottom))));
+const covers = (f, w, h) => f.offset[0] <= 0.01 && f.offset[1] <= 0.01 && f.offset[0] + f.size[0] >= w - 0.01 && f.offset[1] + f.size[1] >= h - 0.01;
+
+test("a photo without a face point is drawn as before: covering, centred", () => {
+  const f = framePhoto({ width: 1600, height: 1200, focus: null }, 1366, 768, WIDE);
+  assert.equal(f.zoom, 1);
+  assert.deepEqual(f.size, [1366, 1024.5]);
+  assert.deepEqual(f.offset, [0, -128.25]);
+  assert.equal(f.face, null);
+  assert.equal(f.gap, false);
+});
+
+test("a face under the panel is moved clear of it, any gap behind the panel", () => {
+  const photo = { width: 1600, height: 1200, focus: { x: 0.88, y: 0.5 } };
+  const f = framePhoto(photo, 1366, 768, WIDE);
+  // Where it is drawn is where the face falls.
+  assert.ok(Math.abs(f.offset[0] + 0.88 * f.size[0] - f.face[0]) < 0.01);
+  assert.ok(Math.abs(f.offset[1] + 0.5 * f.size[1] - f.face[1]) < 0.01);
+  assert.ok(f.face[0] < 800, `left of the panel: ${f.face}`);
+  assert.ok(room(...f.face, WIDE) >= 0.12 * 768, `clear of everything: ${room(...f.face, WIDE)} px`);
+  assert.ok(f.zoom >= 1 && f.zoom <= MAX_ZOOM, "enlarged no more than allowed");
+  // Its right edge no longer reaches the window's: the gap is said, and lies
+  // mostly behind the panel.
+  assert.equal(f.gap, !covers(f, 1366, 768));
+  assert.ok(f.offset[0] + f.size[0] > 800 + 100, `the photo reaches well behind the panel: ${JSON.stringify(f)}`);
+  // Centred, as before, it lay under the panel.
+  assert.ok(0.88 * 1366 > 800);
+});
+
+test("a face already clear is not moved or enlarged", () => {
+  const photo = { width: 1600, height: 1200, focus: { x: 0.12, y: 0.5 } };
+  const f = framePhoto(photo, 1366, 768, WIDE);
+  assert.equal(f.zoom, 1);
+  assert.deepEqual(f.offset, [0, -128.25]);
+  assert.deepEqual(f.face, [0.12 * 1366, 384]);
+  assert.equal(f.gap, false);
+});
+
+test("a face a little under a control is moved without a gap where the photo allows", () => {
+  // A tall photo in a wide window has room to move up and down.
+  const photo = { width: 1200, height: 1600, focus: { x: 0.5, y: 0.42 } };
+  const dial = { left: 583, top: 234, right: 783, bottom: 434 };
+  const f = framePhoto(photo, 1366, 768, [dial]);
+  assert.ok(room(...f.face, [dial]) >= 0.12 * 768, JSON.stringify(f));
+  assert.equal(f.gap, false);
+  assert.ok(covers(f, 1366, 768));
+});
+
+test("a face is kept in view, clear of the panel, at every size the layout covers", () => {
+  for (const [w, h] of [[1366, 768], [1024, 700], [800, 600]]) {
+    // The panel takes the right half or so, as the session's grid does.
+    const panel = { left: w * 0.48, top: 40, right: w - 20, bottom: h - 60 };
+    for (const focus of [{ x: 0.95, y: 0.1 }, { x: 0.7, y: 0.9 }, { x: 0.5, y: 0.5 }]) {
+      const f = framePhoto({ width: 3000, height: 4000, focus }, w, h, [panel]);
+      const where = `${w}×${h} ${JSON.stringify(focus)}: ${JSON.stringify(f)}`;
+      assert.ok(room(...f.face, [panel]) >= 0.12 * Math.min(w, h), where);
+      assert.ok(f.face[0] > 0 && f.face[1] > 0 && f.face[1] < h, where);
+      assert.equal(f.gap, !covers(f, w, h), where);
+    }
+  }
+});
+
+test("the controls fade only in a running step, with nothing else on screen", () => {
+  const running = { prefs: { hide_controls: true }, snapshot: { session: { phase: "running" } }, finishing: false, dialog: null, discreet: false, noticeUp: false };
+  assert.equal(mayFade(running), true);
+  for (const [what, change] of [
+    ["the setting off", { prefs: { hide_controls: false } }],
+    ["paused", { snapshot: { session: { phase: "paused" } } }],
+    ["idle", { snapshot: { session: null } }],
+    ["the finish sheet", { finishing: true }],
+    ["a dialog", { dialog: "settings" }],
+    ["discreet", { discreet: true }],
+    ["a notice", { noticeUp: true }],
+  ]) {
+    assert.equal(mayFade({ ...running, ...change }), false, what);
+  }
 });

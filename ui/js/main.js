@@ -10,6 +10,7 @@ import { setupPrefs } from "./prefs.js";
 import { setupPhoto } from "./photo.js";
 import { setupSound } from "./sound.js";
 import { setupSession } from "./session.js";
+import { setupFade } from "./fade.js";
 
 // Times on the way to the first paint (ms since the page began loading),
 // reported with `ui_ready` for the start-up benchmark.
@@ -41,12 +42,21 @@ const store = createStore({
   discreet: false,
   dialog: null, // "welcome", "settings" or "diary" while one is open
   restore: null, // the daily copy Settings asks about restoring
+  noticeUp: false, // a passing message is on screen
+  faded: false, // the controls have stepped back while pumping
 });
 
-const messages = notice({ box: "notice", text: "notice-text", undo: "undo", retry: reopenDiary });
+const messages = notice({
+  box: "notice",
+  text: "notice-text",
+  undo: "undo",
+  retry: reopenDiary,
+  shown: (noticeUp) => store.set({ noticeUp }),
+});
 const { show: showNotice, attempt } = messages;
 const prefs = setupPrefs({ store, notice: messages });
 const photo = setupPhoto({ store, notice: messages });
+setupFade({ store });
 const sound = setupSound({ store, notice: messages });
 const session = setupSession({
   store,

@@ -1,14 +1,19 @@
 // A calm, passing message with an optional Undo, for the main window and
 // for the diary (a modal dialog makes everything behind it inert, so it has
 // its own). `ids` names the box, its text and its button; `retry` gives
-// errors Rust marks retryable a "Try again" button running that action.
+// errors Rust marks retryable a "Try again" button running that action;
+// `shown(on)` hears when the box comes and goes.
 
-export function notice({ box, text, undo, retry = null }) {
+export function notice({ box, text, undo, retry = null, shown = () => {} }) {
   const $ = (id) => document.getElementById(id);
   let timer = null;
   let undoAction = null;
+  const showBox = (on) => {
+    $(box).hidden = !on;
+    shown(on);
+  };
   $(undo).addEventListener("click", () => {
-    $(box).hidden = true;
+    showBox(false);
     undoAction?.();
   });
   /** Shows `message`; `undo` (a function) puts a button beside it, named
@@ -18,9 +23,9 @@ export function notice({ box, text, undo, retry = null }) {
     undoAction = action;
     $(undo).textContent = label;
     $(undo).hidden = !action;
-    $(box).hidden = false;
+    showBox(true);
     clearTimeout(timer);
-    timer = setTimeout(() => ($(box).hidden = true), forMs);
+    timer = setTimeout(() => showBox(false), forMs);
   };
   /** Runs an IPC call; any error becomes the message. */
   const attempt = async (work) => {
@@ -32,5 +37,5 @@ export function notice({ box, text, undo, retry = null }) {
       return undefined;
     }
   };
-  return { show, attempt, hide: () => ($(box).hidden = true) };
+  return { show, attempt, hide: () => showBox(false) };
 }

@@ -6,6 +6,17 @@ import { sessionView, nextSide, msUntilNextTick, finishFromForm } from "./view.j
 
 const $ = (id) => document.getElementById(id);
 
+/** What render last wrote, by element and property: it writes only what
+ * changed, since a same-value write still re-lays out and repaints the
+ * element, and render runs every second of a session. */
+const written = new Map();
+function put(id, text, write = (el) => (el.textContent = text)) {
+  if (written.get(id) === text) return;
+  written.set(id, text);
+  write($(id));
+}
+const setRing = (offset) => put("ring:offset", offset, () => ($("ring").style.strokeDashoffset = offset));
+
 /** The store's patch for a snapshot from Rust: with no session, no finish sheet. */
 function snapshotPatch(snapshot) {
   return { snapshot, receivedAt: performance.now(), ...(snapshot?.session ? {} : { finishing: false }) };
@@ -17,6 +28,7 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
   // Undefined is a call that failed (and said so): the screen stays as it is.
   const setSnapshot = (snapshot) => snapshot !== undefined && store.set(snapshotPatch(snapshot));
   let redraw = null;
+  let drawnSteps = "";
 
   function render() {
     const { snapshot, receivedAt, prefs, finishing } = store.get();
@@ -30,36 +42,41 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
     if (finishing && !idle) document.body.dataset.finishing = "true";
     else delete document.body.dataset.finishing;
     if (idle) {
-      $("greeting").textContent = "Ready when you are";
-      $("step-name").textContent = "Letdown";
-      $("timer").textContent = "00:00";
-      $("timer-label").textContent = "";
-      $("cue").textContent = "Find a comfortable seat, have a drink nearby, and let your shoulders drop.";
-      $("ring").style.strokeDashoffset = "100";
+      put("greeting", "Ready when you are");
+      put("step-name", "Letdown");
+      put("timer", "00:00");
+      put("timer-label", "");
+      put("cue", "Find a comfortable seat, have a drink nearby, and let your shoulders drop.");
+      setRing("100");
     } else {
-      $("ring").style.strokeDashoffset = String(100 - Math.round(view.progress * 1000) / 10);
-      $("greeting").textContent = view.routineName;
-      $("step-name").textContent = view.stepName;
-      $("timer").textContent = view.clock;
-      $("timer-label").textContent = view.clockLabel;
-      $("cue").textContent = view.cue;
+      setRing(String(100 - Math.round(view.progress * 1000) / 10));
+      put("greeting", view.routineName);
+      put("step-name", view.stepName);
+      put("timer", view.clock);
+      put("timer-label", view.clockLabel);
+      put("cue", view.cue);
       $("recovered").hidden = !view.recovered;
-      $("letdowns").textContent = view.letdownText;
-      $("side").textContent = view.sideText;
-      $("pause").textContent = view.pauseLabel;
+      put("letdowns", view.letdownText);
+      put("side", view.sideText);
+      put("pause", view.pauseLabel);
       $("pause").disabled = view.mode === "complete";
       for (const button of document.querySelectorAll("[data-side]")) {
         button.setAttribute("aria-pressed", String(button.dataset.side === view.side));
       }
-      $("steps").replaceChildren(
-        ...view.steps.map((step) => {
-          const li = document.createElement("li");
-          li.className = step.state;
-          li.textContent = `${step.name} · ${step.length}`;
-          if (step.state === "current") li.setAttribute("aria-current", "step");
-          return li;
-        }),
-      );
+      // The steps change when a step ends, not every second.
+      const steps = JSON.stringify(view.steps);
+      if (drawnSteps !== steps) {
+        drawnSteps = steps;
+        $("steps").replaceChildren(
+          ...view.steps.map((step) => {
+            const li = document.createElement("li");
+            li.className = step.state;
+            li.textContent = `${step.name} · ${step.length}`;
+            if (step.state === "current") li.setAttribute("aria-current", "step");
+            return li;
+          }),
+        );
+      }
       if (view.mode === "complete" && !finishing) openFinish();
     }
     clearTimeout(redraw);
@@ -227,7 +244,11 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
 
   $("start").addEventListener("click", async () => {
     const routineId = Number($("routine").value);
-    setSnapshot(await attempt(() => ipc.call("start_session", { routineId })));
+    const started = await attempt(() => ipc.call("start_session", { routineId }));
+    if (!started) return;
+    // A new session: "Session discarded · Undo" and the like no longer apply.
+    hide();
+    setSnapshot(started);
   });
   $("pause").addEventListener("click", togglePause);
   for (const button of document.querySelectorAll("[data-intent]")) {

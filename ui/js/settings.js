@@ -2,6 +2,7 @@
 // parent's choices, the routine editor, and the diary's daily copies.
 import * as ipc from "./ipc.js";
 import { STEP_NAMES, clipText } from "./view.js";
+import { setupFocus } from "./focus.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -21,6 +22,7 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
   function renderPrefs(prefs) {
     $("rotate").value = String(prefs.rotate_minutes);
     $("chimes").checked = prefs.chimes;
+    $("hide-controls").checked = prefs.hide_controls;
     $("notifications").checked = prefs.notifications;
     $("pref-unit").value = prefs.unit;
     $("theme").value = prefs.theme ?? "dim";
@@ -184,10 +186,12 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
   }
   store.subscribe(render);
   render(store.get(), {});
+  setupFocus({ store, notice: { attempt } });
 
   for (const [id, change] of [
     ["rotate", () => ({ rotate_minutes: Number($("rotate").value) })],
     ["chimes", () => ({ chimes: $("chimes").checked })],
+    ["hide-controls", () => ({ hide_controls: $("hide-controls").checked })],
     ["notifications", () => ({ notifications: $("notifications").checked })],
     ["pref-unit", () => ({ unit: $("pref-unit").value })],
     ["theme", () => ({ theme: $("theme").value })],

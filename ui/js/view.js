@@ -152,3 +152,69 @@ export function breathWord(ms) {
 export function clipText(sound) {
   return sound.clip ? `Sound: your recording “${sound.clip.original_name}”.` : "Sound: Letdown's own gentle sound.";
 }
+
+/** The most a photo is enlarged beyond "cover" to keep the baby's face clear. */
+export const MAX_ZOOM = 1.6;
+
+/**
+ * How to draw `photo` ({ width, height, focus: { x, y } | null }) over a
+ * `width` × `height` window so the baby's face is in view and clear of what
+ * covers the screen (`blocked`: rects with left, top, right and bottom).
+ * Returns { zoom, size: [w, h], offset: [x, y], face: [x, y] | null, gap }
+ * in CSS pixels: zoom is how much larger than "cover" it is drawn, and gap
+ * whether it leaves part of the window uncovered (photo.js fills that with
+ * a blurred copy; it is chosen only where it lets the face be clear).
+ * Without a face point: "cover", centred, as the calm screen always drew it.
+ */
+export function framePhoto(photo, width, height, blocked = []) {
+  const cover = Math.max(width / photo.width, height / photo.height);
+  const centred = { zoom: 1, size: [photo.width * cover, photo.height * cover], face: null, gap: false };
+  centred.offset = [(width - centred.size[0]) / 2, (height - centred.size[1]) / 2];
+  if (!photo.focus || !(cover > 0)) return centred;
+  const { x: fx, y: fy } = photo.focus;
+  // Room enough round the face; more does not matter, so a face already
+  // clear is not moved or enlarged to get further away.
+  const enough = 0.13 * Math.min(width, height);
+  const inside = (x, y, b) => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom;
+  const clearance = (x, y) => {
+    let room = Math.min(x, y, width - x, height - y);
+    for (const b of blocked) room = Math.min(room, Math.hypot(Math.max(b.left - x, 0, x - b.right), Math.max(b.top - y, 0, y - b.bottom)));
+    return Math.min(room, enough);
+  };
+  // The window's points, coarsely, that no control covers: where a gap would show.
+  const open = [];
+  for (let i = 0; i < 16; i++) {
+    for (let j = 0; j < 10; j++) {
+      const [x, y] = [((i + 0.5) * width) / 16, ((j + 0.5) * height) / 10];
+      if (!blocked.some((b) => inside(x, y, b))) open.push([x, y]);
+    }
+  }
+  const start = [centred.offset[0] + fx * centred.size[0], centred.offset[1] + fy * centred.size[1]];
+  let best = null;
+  const STEPS = 24;
+  for (const zoom of [1, 1.15, 1.3, 1.45, MAX_ZOOM]) {
+    const [w, h] = [centred.size[0] * zoom, centred.size[1] * zoom];
+    for (let i = 0; i <= STEPS; i++) {
+      for (let j = 0; j <= STEPS; j++) {
+        const [x, y] = [(width * i) / STEPS, (height * j) / STEPS];
+        const [left, top] = [x - fx * w, y - fy * h];
+        const gaps = open.filter(([px, py]) => px < left || px > left + w || py < top || py > top + h).length;
+        // Clear first (to 4 px), then no gap in view, then as little
+        // enlarged, then as little moved.
+        const score = [Math.floor(clearance(x, y) / 4), -gaps, -zoom, -Math.hypot(x - start[0], y - start[1])];
+        if (!best || better(score, best.score)) best = { score, zoom, size: [w, h], offset: [left, top], face: [x, y] };
+      }
+    }
+  }
+  // The centred framing itself, when the face is as clear there already.
+  const still = [Math.floor(clearance(...start) / 4), 0, -1, 0];
+  if (!better(best.score, still)) return { ...centred, face: start };
+  const { zoom, size, offset, face } = best;
+  const gap = offset[0] > 0.01 || offset[1] > 0.01 || offset[0] + size[0] < width - 0.01 || offset[1] + size[1] < height - 0.01;
+  return { zoom, size, offset, face, gap };
+}
+
+const better = (a, b) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return false;
+};
