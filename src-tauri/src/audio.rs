@@ -258,6 +258,11 @@ fn set_status(status: &Mutex<SoundStatus>, new: SoundStatus) {
     }
 }
 
+/// Frames per wake-up of the output stream: background sound, where latency
+/// does not matter and fewer wake-ups cost less and ride out a busy laptop.
+/// A device that refuses it gets its own default (`open_sink_or_fallback`).
+const PERIOD_FRAMES: u32 = 4096;
+
 /// How long errors must keep coming before the device counts as gone. A
 /// stream that has lost its device reports an error on every poll, without
 /// end; one being set up by the sound server can report a short burst of
@@ -310,6 +315,7 @@ fn open_device(tx: &Sender<Msg>, device: u64) -> Result<MixerDeviceSink, String>
     let open = |builder: DeviceSinkBuilder| {
         let on_error = Arc::clone(&on_error);
         builder
+            .with_buffer_size(rodio::cpal::BufferSize::Fixed(PERIOD_FRAMES))
             .with_error_callback(move |e| on_error(e))
             .open_sink_or_fallback()
     };
