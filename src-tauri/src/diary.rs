@@ -581,8 +581,16 @@ impl Diary {
     pub fn add_photo(&mut self, photo: &crate::media::Photo, now_ms: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO photos (id, width, height, original_name, imported_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![photo.id, photo.width, photo.height, photo.original_name, now_ms],
+            "INSERT INTO photos (id, width, height, original_name, imported_ms, video)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                photo.id,
+                photo.width,
+                photo.height,
+                photo.original_name,
+                now_ms,
+                photo.video
+            ],
         )?;
         upsert_setting(&tx, "active_photo", &photo.id)?;
         tx.commit()?;
@@ -591,7 +599,7 @@ impl Diary {
 
     pub fn photos(&self) -> Result<Vec<crate::media::Photo>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, width, height, original_name, focus_x, focus_y
+            "SELECT id, width, height, original_name, focus_x, focus_y, video
              FROM photos ORDER BY imported_ms DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -602,6 +610,7 @@ impl Diary {
                 height: r.get(2)?,
                 original_name: r.get(3)?,
                 focus: x.zip(y).map(|(x, y)| Focus { x, y }),
+                video: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -876,6 +885,7 @@ mod tests {
             height: 1200,
             original_name: format!("{id}.jpg"),
             focus: None,
+            video: None,
         }
     }
 

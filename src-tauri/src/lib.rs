@@ -47,9 +47,20 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         )
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
-        .register_uri_scheme_protocol("media", |ctx, request| {
+        // Off the main thread: a video is read in 4 MB ranges as it plays.
+        .register_asynchronous_uri_scheme_protocol("media", |ctx, request, responder| {
             let media = state::media_dir(ctx.app_handle());
-            commands::media::serve(media.as_ref(), request.uri().path())
+            tauri::async_runtime::spawn_blocking(move || {
+                let range = request
+                    .headers()
+                    .get(tauri::http::header::RANGE)
+                    .and_then(|r| r.to_str().ok());
+                responder.respond(commands::media::serve(
+                    media.as_ref(),
+                    request.uri().path(),
+                    range,
+                ))
+            });
         })
         .setup(|app| {
             commands::mark("setup");
@@ -75,11 +86,15 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::media::import_photo,
             commands::media::set_active_photo,
             commands::media::set_photo_focus,
+            commands::media::stage_video,
+            commands::media::add_video,
+            commands::media::discard_video,
             commands::sound::get_sound,
             commands::sound::set_sound,
             commands::sound::retry_sound,
             commands::sound::preview_sound,
             commands::sound::import_clip,
+            commands::sound::use_video_sound,
             commands::prefs::get_prefs,
             commands::prefs::set_prefs,
             commands::prefs::keep_draft,
@@ -113,7 +128,7 @@ fn open_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         return Ok(());
     };
     let answer = commands::startup_answer(app, &app.state());
-    WebviewWindowBuilder::from_config(app, config)?
+    let window = WebviewWindowBuilder::from_config(app, config)?
         .initialization_script(commands::first_script(&answer))
         .on_page_load(|window, page| {
             // The UI shows the window as its script starts (`show_window`).
@@ -127,6 +142,26 @@ fn open_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             }
         })
         .build()?;
+    allow_media_reads(&window)
+}
+
+/// WebKitGTK's media player cannot load a video from a custom scheme
+/// (WebKit bug 146351; tauri#3725), so on Linux the page reads the video
+/// from `media:` with `fetch` and plays it from a `blob:` URL; `fetch`
+/// across schemes needs the scheme marked as allowing CORS. WebView2 and
+/// WKWebView play `media:` URLs themselves, with ranges.
+#[cfg(target_os = "linux")]
+fn allow_media_reads<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+    window.with_webview(|webview| {
+        use webkit2gtk::{SecurityManagerExt, WebContextExt, WebViewExt};
+        if let Some(security) = webview.inner().context().and_then(|c| c.security_manager()) {
+            security.register_uri_scheme_as_cors_enabled("media");
+        }
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn allow_media_reads<R: Runtime>(_: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
     Ok(())
 }
 

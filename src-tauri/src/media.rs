@@ -30,6 +30,24 @@ pub const SCREEN_EDGE: u32 = 2560;
 pub const WINDOW_EDGE: u32 = 1440;
 pub const THUMB_EDGE: u32 = 320;
 
+/// The videos a phone makes that a webview may play (which ones it can is
+/// the webview's to say, at import: docs/PACKAGING.md).
+pub const VIDEO_EXTENSIONS: [&str; 4] = ["mp4", "mov", "m4v", "webm"];
+/// A short clip of the baby; a longer phone video is minutes of 4K.
+pub const MAX_VIDEO_BYTES: u64 = 200 * 1024 * 1024;
+pub const MAX_VIDEO_MS: f64 = 180_000.0;
+/// The first frame the webview drew, as a JPEG, at most 2560 px a side.
+pub const MAX_POSTER_BYTES: usize = 8 * 1024 * 1024;
+
+/// The MIME type a video is served as, by its extension.
+pub fn video_mime(ext: &str) -> &'static str {
+    match ext {
+        "webm" => "video/webm",
+        "mov" => "video/quicktime",
+        _ => "video/mp4",
+    }
+}
+
 /// The copies kept of each photo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PhotoCopy {
@@ -59,6 +77,9 @@ pub struct Photo {
     /// Where the baby's face is, once the parent has said.
     #[serde(default)]
     pub focus: Option<Focus>,
+    /// For a video, its file's extension; its first frame is the photo copies.
+    #[serde(default)]
+    pub video: Option<String>,
 }
 
 /// A point in a photo, as fractions of its width and height from the top left.
@@ -207,11 +228,87 @@ impl MediaDir {
             height: screen.height(),
             original_name: name,
             focus: None,
+            video: None,
         })
     }
 
-    /// Deletes a photo's copies, and any a stopped probe left half-written.
+    /// `videos/<id>.<ext>`, for one of `VIDEO_EXTENSIONS`.
+    pub fn video_path(&self, id: &str, ext: &str) -> Option<PathBuf> {
+        (valid_id(id) && VIDEO_EXTENSIONS.contains(&ext))
+            .then(|| self.root.join("videos").join(format!("{id}.{ext}")))
+    }
+
+    /// The video kept under `id`, and its extension.
+    pub fn find_video(&self, id: &str) -> Option<(PathBuf, &'static str)> {
+        VIDEO_EXTENSIONS
+            .iter()
+            .find_map(|ext| Some((self.video_path(id, ext)?, *ext)).filter(|(p, _)| p.is_file()))
+    }
+
+    /// Copies a video the parent picked into the media folder, after
+    /// checking it is a video file of a size Letdown takes; whether the
+    /// system can play it is for the webview to find out next. Returns its
+    /// extension. Nothing here decodes it: the webview does, in its own process.
+    pub fn stage_video(&self, source: &Path, id: &str) -> Result<&'static str> {
+        let name = display_name(source);
+        let not_video = || {
+            Error::BadFile(format!(
+                "“{name}” is not a video Letdown can show. Choose a video from your phone \
+                 (.mp4, .mov or .webm)."
+            ))
+        };
+        let ext = source
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .and_then(|e| VIDEO_EXTENSIONS.iter().find(|v| **v == e).copied())
+            .ok_or_else(not_video)?;
+        check_file(source, MAX_VIDEO_BYTES, &name, "video")?;
+        let mut head = [0u8; 12];
+        std::fs::File::open(source)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .map_err(|_| not_video())?;
+        if !looks_like_video(&head) {
+            return Err(not_video());
+        }
+        let target = self.video_path(id, ext).ok_or_else(not_video)?;
+        let write = |e: std::io::Error| Error::MediaWrite(e.to_string());
+        std::fs::create_dir_all(self.root.join("videos")).map_err(write)?;
+        let part = target.with_extension(format!("{ext}.part"));
+        std::fs::copy(source, &part)
+            .and_then(|_| std::fs::rename(&part, &target))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&part);
+                write(e)
+            })?;
+        Ok(ext)
+    }
+
+    /// Keeps the first frame the webview drew of a video as its photo
+    /// copies (the poster while it loads, the thumbnail in Settings).
+    pub fn add_poster(&self, id: &str, jpeg: &[u8]) -> Result<()> {
+        if jpeg.len() > MAX_POSTER_BYTES || !jpeg.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            return Err(Error::Invalid(
+                "Letdown could not keep a picture of this video's first frame.".into(),
+            ));
+        }
+        let write = |e: std::io::Error| Error::MediaWrite(e.to_string());
+        std::fs::create_dir_all(self.root.join("photos")).map_err(write)?;
+        for copy in PhotoCopy::ALL {
+            if let Some(path) = self.photo_path(id, copy) {
+                std::fs::write(&path, jpeg).map_err(write)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes a photo's copies, and any a stopped probe left half-written;
+    /// for a video, the video too.
     pub fn remove_photo(&self, id: &str) {
+        for ext in VIDEO_EXTENSIONS {
+            if let Some(path) = self.video_path(id, ext) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
         for copy in PhotoCopy::ALL {
             if let Some(path) = self.photo_path(id, copy) {
                 let _ = std::fs::remove_file(path.with_extension("jpg.part"));
@@ -251,6 +348,16 @@ impl Drop for Staged {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
+}
+
+/// An ISO media file (`ftyp`, or an old QuickTime file's first atom) or a
+/// Matroska/WebM one (EBML), by its first bytes.
+fn looks_like_video(head: &[u8; 12]) -> bool {
+    let iso = matches!(
+        &head[4..8],
+        b"ftyp" | b"moov" | b"mdat" | b"wide" | b"free" | b"skip"
+    );
+    iso || head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3])
 }
 
 /// Media ids are ours (hex), so a path built from one never leaves the folder.

@@ -334,8 +334,22 @@ class App {
 /** Makes the media fixtures (tests/fixtures/make-media.sh) in a new folder; returns it. */
 export function makeFixtures() {
   const dir = mkdtempSync(join(tmpdir(), "letdown-fixtures-"));
-  execFileSync("bash", [join(ROOT, "tests/fixtures/make-media.sh"), dir], { timeout: 60_000 });
+  execFileSync("bash", [join(ROOT, "tests/fixtures/make-media.sh"), dir], { timeout: 120_000 });
   return dir;
+}
+
+/** The media fixtures, and the app launched with its calm screen drawn. */
+export async function launchWithFixtures(options = {}) {
+  const fixtures = makeFixtures();
+  const app = await launch(options);
+  await app.waitForText("#about", (t) => t !== "Letdown");
+  return { app, fixtures };
+}
+
+/** Closes what `launchWithFixtures` started and removes the fixtures. */
+export async function closeWithFixtures({ app, fixtures }) {
+  await app?.close();
+  if (fixtures) rmSync(fixtures, { recursive: true, force: true });
 }
 
 /** Runs SQL on a diary file with the sqlite3 shell; returns rows as objects. */

@@ -7,9 +7,8 @@
 // session in the diary.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { launch, makeFixtures, query, waitFor } from "./driver.mjs";
+import { closeWithFixtures, launchWithFixtures, query, waitFor } from "./driver.mjs";
 import { QUIET_MS } from "../../ui/js/fade.js";
 
 // The fixture's disc: centre and radius in the 1600 × 1200 photo.
@@ -17,15 +16,8 @@ const DISC = { x: 1408 / 1600, y: 600 / 1200 };
 
 let app;
 let fixtures;
-before(async () => {
-  fixtures = makeFixtures();
-  app = await launch();
-  await app.waitForText("#about", (t) => t !== "Letdown");
-});
-after(async () => {
-  await app?.close();
-  rmSync(fixtures, { recursive: true, force: true });
-});
+before(async () => ({ app, fixtures } = await launchWithFixtures()));
+after(() => closeWithFixtures({ app, fixtures }));
 
 const storedFocus = () => query(app.diaryPath, "SELECT focus_x AS x, focus_y AS y FROM photos")[0];
 

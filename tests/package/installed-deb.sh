@@ -18,17 +18,21 @@ pass() { echo "ok - $*"; }
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -q libasound2 <<<"$depends" || fail "Depends lacks libasound2: $depends"
 grep -q libopus0 <<<"$depends" || fail "Depends lacks libopus0 (Opus recordings): $depends"
+for gst in gstreamer1.0-plugins-good gstreamer1.0-libav; do
+  grep -q "$gst" <<<"$depends" || fail "Depends lacks $gst (the baby's video): $depends"
+done
 description=$(dpkg-deb -f "$deb" Description)
 grep -qi "calm pumping companion" <<<"$description" || fail "description: $description"
-pass ".deb control: name, description, libasound2 and libopus0 dependencies"
+pass ".deb control: name, description, libasound2, libopus0 and GStreamer dependencies"
 header=$(rpm -qp --queryformat '%{NAME} %{SUMMARY}\n' "$rpm" 2>&1)
 grep -q "^letdown .*calm pumping companion" <<<"$header" || fail "rpm header: $header"
 requires=$(rpm -qp --requires "$rpm" 2>/dev/null)
 grep -q alsa-lib <<<"$requires" || fail "rpm does not require alsa-lib: $requires"
 grep -q '^opus' <<<"$requires" || fail "rpm does not require opus: $requires"
+grep -q '^gstreamer1-libav' <<<"$requires" || fail "rpm does not require gstreamer1-libav: $requires"
 files=$(rpm -qlp "$rpm" 2>/dev/null)
 grep -q '^/usr/bin/letdown$' <<<"$files" || fail "rpm lacks /usr/bin/letdown"
-pass ".rpm header: name, summary, alsa-lib, opus, /usr/bin/letdown"
+pass ".rpm header: name, summary, alsa-lib, opus, gstreamer1-libav, /usr/bin/letdown"
 
 dpkg -r letdown >/dev/null 2>&1 || true
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$(realpath "$deb")" >/dev/null

@@ -55,9 +55,12 @@ test("photo URLs use the media protocol, in Windows' form on Windows", async () 
   assert.equal(mediaUrl("thumb", "abc123", "Mozilla/5.0 (Windows NT 10.0)"), "http://media.localhost/thumb/abc123");
 });
 
-test("a dropped file goes to the photo or the recording import by its ending", async () => {
+test("a dropped file goes to the photo, video or recording import by its ending", async () => {
   const { kindOfFile } = await import("../../ui/js/ipc.js");
   assert.equal(kindOfFile("/home/me/Pictures/IMG_0042.JPG"), "photo");
+  assert.equal(kindOfFile("/home/me/Videos/IMG_0043.MOV"), "video");
+  assert.equal(kindOfFile("/tmp/VID-20250101-WA0002.mp4"), "video");
+  assert.equal(kindOfFile("/tmp/clip.webm"), "video");
   assert.equal(kindOfFile("/tmp/New Recording 3.m4a"), "clip");
   assert.equal(kindOfFile("C:\\Users\\me\\PTT-20250101-WA0001.opus"), "clip");
   assert.equal(kindOfFile("/tmp/notes.txt"), null);

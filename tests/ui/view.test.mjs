@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { sessionView, nextSide, finishFromForm, stepLength, msUntilNextTick, framePhoto, MAX_ZOOM } from "../../ui/js/view.js";
+import { sessionView, nextSide, finishFromForm, stepLength, msUntilNextTick, framePhoto, MAX_ZOOM, videoShouldPlay } from "../../ui/js/view.js";
 import { mayFade } from "../../ui/js/fade.js";
 
 function snapshot(overrides = {}) {
@@ -235,5 +235,15 @@ test("the controls fade only in a running step, with nothing else on screen", ()
     ["a notice", { noticeUp: true }],
   ]) {
     assert.equal(mayFade({ ...running, ...change }), false, what);
+  }
+});
+
+test("the baby's video plays unless paused, discreet, hidden or reduced motion", () => {
+  const base = { phase: "running", discreet: false, hidden: false, reducedMotion: false };
+  assert.equal(videoShouldPlay(base), true);
+  assert.equal(videoShouldPlay({ ...base, phase: undefined }), true, "the idle calm screen");
+  assert.equal(videoShouldPlay({ ...base, phase: "complete" }), true, "behind the finish sheet");
+  for (const stop of [{ phase: "paused" }, { discreet: true }, { hidden: true }, { reducedMotion: true }]) {
+    assert.equal(videoShouldPlay({ ...base, ...stop }), false, JSON.stringify(stop));
   }
 });

@@ -1,6 +1,6 @@
 // The only place the UI talks to Rust: wraps Tauri's invoke/listen so the rest
 // of the UI (and its tests) never touch window.__TAURI__ directly.
-import { CLIP_EXTENSIONS, MEDIA_BASE, MEDIA_BASE_WINDOWS, PHOTO_EXTENSIONS } from "./constants.js";
+import { CLIP_EXTENSIONS, MEDIA_BASE, MEDIA_BASE_WINDOWS, PHOTO_EXTENSIONS, VIDEO_EXTENSIONS } from "./constants.js";
 
 function tauri() {
   const api = globalThis.__TAURI__;
@@ -51,6 +51,18 @@ export function mediaUrl(kind, id, platform = globalThis.navigator?.userAgent ??
   return `${base}/${kind}/${encodeURIComponent(id)}`;
 }
 
+/** A URL the page's <video> can play a kept video from: the `media:` URL
+ * itself where the webview's player loads custom schemes (WebView2,
+ * WKWebView); on Linux, whose WebKitGTK player cannot, the video read from
+ * it whole into a `blob:` URL (revoke it with `URL.revokeObjectURL`). */
+export async function videoUrl(id, mime, platform = globalThis.navigator?.userAgent ?? "") {
+  const url = mediaUrl("video", id, platform);
+  if (!/Linux/.test(platform) || /Android/.test(platform)) return url;
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`media: answered ${response.status}`);
+  return URL.createObjectURL(new Blob([await response.arrayBuffer()], { type: mime }));
+}
+
 /** Opens the system's file picker; resolves to a path or null. */
 export async function pickFile(title, name, extensions) {
   return tauri().dialog.open({ title, multiple: false, directory: false, filters: [{ name, extensions }] });
@@ -65,6 +77,7 @@ export async function saveFile(title, defaultPath, extension) {
 export function kindOfFile(path) {
   const ext = String(path).split(".").pop().toLowerCase();
   if (PHOTO_EXTENSIONS.includes(ext)) return "photo";
+  if (VIDEO_EXTENSIONS.includes(ext)) return "video";
   if (CLIP_EXTENSIONS.includes(ext)) return "clip";
   return null;
 }

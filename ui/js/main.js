@@ -89,6 +89,7 @@ function openSettings() {
         togglePreview: sound.togglePreview,
         choosePhoto: photo.choosePhoto,
         chooseClip: sound.chooseClip,
+        useVideoSound: sound.useVideoSound,
         reload: readDiaryAgain,
       },
     }),
@@ -108,12 +109,15 @@ function openDiary() {
 $("footer-settings").addEventListener("click", openSettings);
 $("footer-diary").addEventListener("click", openDiary);
 
-function importDropped(paths) {
+/** What a drop hands over (exported for the end-to-end tests, which
+ * cannot drag a file onto a window). */
+export function importDropped(paths) {
   const path = paths[0];
   const kind = ipc.kindOfFile(path);
-  if (kind === "photo") photo.importPhoto(path);
-  else if (kind === "clip") sound.importClip(path);
-  else showNotice("Drop a photo (JPEG, HEIC, PNG, WebP, GIF), a recording (voice memo, WhatsApp voice note, MP3, WAV, FLAC, Ogg) or a phone video for its sound.");
+  if (kind === "photo") return photo.importPhoto(path);
+  if (kind === "video") return photo.importVideo(path, { soundOnly: sound.importClip });
+  if (kind === "clip") return sound.importClip(path);
+  showNotice("Drop a photo (JPEG, HEIC, PNG, WebP, GIF), a short video of your baby (.mp4, .mov, .webm) or a recording (voice memo, WhatsApp voice note, MP3, WAV, FLAC, Ogg).");
 }
 
 async function start() {

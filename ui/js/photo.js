@@ -2,8 +2,8 @@
 // framed so the baby's face is clear of the controls, in the smallest copy
 // that covers the window; and adding one.
 import * as ipc from "./ipc.js";
-import { PHOTO_EXTENSIONS } from "./constants.js";
-import { framePhoto, nextPhoto, photoCopyFor } from "./view.js";
+import { PHOTO_EXTENSIONS, VIDEO_EXTENSIONS, VIDEO_MIME } from "./constants.js";
+import { framePhoto, nextPhoto, photoCopyFor, videoShouldPlay } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -11,6 +11,13 @@ const $ = (id) => document.getElementById(id);
 export function setupPhoto({ store, notice: { show, attempt } }) {
   const element = document.querySelector(".photo");
   const backdrop = document.querySelector(".photo-backdrop");
+  // The baby's video, over its own first frame (the photo copies): muted
+  // (its sound, when chosen, plays through Letdown's own sound), looping.
+  const video = document.createElement("video");
+  Object.assign(video, { muted: true, loop: true, playsInline: true, hidden: true, preload: "auto" });
+  video.disablePictureInPicture = true;
+  element.append(video);
+  const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
   let url = null;
   let decoded = Promise.resolve();
 
@@ -31,6 +38,7 @@ export function setupPhoto({ store, notice: { show, attempt } }) {
       for (const name of ["--face-x", "--face-y", "--face-r"]) element.style.removeProperty(name);
       delete element.dataset.photo;
       showBackdrop(false);
+      showVideo(null);
       return;
     }
     const frame = framePhoto(photo, innerWidth, innerHeight, covered());
@@ -50,6 +58,7 @@ export function setupPhoto({ store, notice: { show, attempt } }) {
     // The smallest copy that still covers the window: a 2560 px photo decoded
     // is three times the memory of the 1440 px one a laptop's window needs.
     const copy = photoCopyFor(photo, innerWidth * frame.zoom, innerHeight * frame.zoom, devicePixelRatio);
+    showVideo(photo, frame);
     const next = ipc.mediaUrl(copy, id);
     if (next === url) return showBackdrop(frame.gap, frame);
     url = next;
@@ -60,6 +69,56 @@ export function setupPhoto({ store, notice: { show, attempt } }) {
     element.dataset.photo = id;
     showBackdrop(frame.gap, frame);
   }
+
+  /** The video over its first frame, in the same place, or none. */
+  let videoId = null;
+  function showVideo(photo, frame) {
+    if (!photo?.video) {
+      if (videoId === null) return;
+      videoId = null;
+      video.hidden = true;
+      if (video.src.startsWith("blob:")) URL.revokeObjectURL(video.src);
+      video.removeAttribute("src");
+      video.load(); // lets go of the file and the decoder
+      return;
+    }
+    const [left, top] = frame.offset;
+    const [width, height] = frame.size;
+    Object.assign(video.style, { left: `${left}px`, top: `${top}px`, width: `${width}px`, height: `${height}px` });
+    if (videoId !== photo.id) {
+      videoId = photo.id;
+      loadVideo(photo);
+    }
+    syncVideo();
+  }
+
+  /** Puts a kept video into the element, once read (its first frame, the
+   * photo copy, shows meanwhile); one shown since then wins. */
+  async function loadVideo(photo) {
+    let src;
+    try {
+      src = await ipc.videoUrl(photo.id, VIDEO_MIME[photo.video]);
+    } catch {
+      return; // the first frame stays, as a photo
+    }
+    if (videoId !== photo.id) return URL.revokeObjectURL(src);
+    if (video.src.startsWith("blob:")) URL.revokeObjectURL(video.src);
+    video.src = src;
+    video.hidden = false;
+    syncVideo();
+  }
+
+  /** Plays the video unless the session is paused, discreet mode is on,
+   * the window is hidden or the system asks for reduced motion. */
+  function syncVideo() {
+    if (videoId === null) return;
+    const { snapshot, discreet } = store.get();
+    const play = videoShouldPlay({ phase: snapshot?.session?.phase, discreet, hidden: document.visibilityState === "hidden", reducedMotion: reducedMotion.matches });
+    if (play) video.play().catch(() => {});
+    else video.pause();
+  }
+  document.addEventListener("visibilitychange", syncVideo);
+  reducedMotion.addEventListener("change", syncVideo);
 
   /** The blurred copy behind a photo moved aside, and the photo's edges
    * that lie inside the window faded into it rather than cut. */
@@ -115,6 +174,7 @@ export function setupPhoto({ store, notice: { show, attempt } }) {
       }
       store.set({ shown: state.photos.active });
     }
+    if (state.snapshot !== before.snapshot || state.discreet !== before.discreet) syncVideo();
     if (state.shown !== before.shown) display(state.shown);
     else if (state.photos !== before.photos) displaySoon(false);
     // A new screen (a session begins or ends, the finish sheet) is laid out anew.
@@ -139,11 +199,83 @@ export function setupPhoto({ store, notice: { show, attempt } }) {
     show("Photo added.");
   }
 
+  /** Adds a video: Rust copies it (after checking it is one, of a size
+   * Letdown takes), this webview tries to play it, and only a video it can
+   * play is kept, with its first frame as its picture. */
+  async function importVideo(path, { soundOnly } = {}) {
+    if (!path) return;
+    show("Adding your video…", { forMs: 120000 });
+    const staged = await attempt(() => ipc.call("stage_video", { path }));
+    if (!staged) return;
+    const tried = await tryVideo(staged.id, staged.mime);
+    if (!tried.ok) {
+      await ipc.call("discard_video", { id: staged.id }).catch(() => {});
+      // A dropped .webm or .mp4 that is only sound is a recording.
+      if (tried.why === "no picture" && soundOnly) return soundOnly(path);
+      if (tried.why === "no picture") return show(`“${staged.name}” has no picture. To use its sound, choose it under Recording in Settings.`);
+      const why = tried.why === "codec" ? " Its picture is in a format this computer cannot play." : " It may be damaged or incomplete.";
+      show(`Letdown cannot play “${staged.name}” here.${why} Your photo stays as it was. Its sound can still be your recording: choose the video under Recording in Settings.`);
+      return;
+    }
+    const photos = await attempt(() =>
+      ipc.call("add_video", { id: staged.id, name: staged.name, width: tried.width, height: tried.height, durationMs: tried.durationMs, poster: tried.poster }),
+    );
+    if (!photos) {
+      await ipc.call("discard_video", { id: staged.id }).catch(() => {});
+      return;
+    }
+    store.set({ photos });
+    show("Video added. It plays, without sound, instead of the photo.");
+  }
+
+  /** Plays a video hidden, as a test: its size, length and first frame
+   * (a JPEG of at most 1440 px a side), or why it would not play. */
+  async function tryVideo(id, mime) {
+    const probe = document.createElement("video");
+    Object.assign(probe, { muted: true, preload: "auto", playsInline: true });
+    if (probe.canPlayType(mime) === "") return { ok: false, why: "codec" };
+    let src = null;
+    try {
+      src = await ipc.videoUrl(id, mime);
+      await new Promise((loaded, failed) => {
+        // A file cut short can leave the player waiting for the rest for ever.
+        const timer = setTimeout(() => failed(new Error("timed out")), 10000);
+        probe.addEventListener("loadeddata", () => (clearTimeout(timer), loaded()), { once: true });
+        probe.addEventListener("error", () => (clearTimeout(timer), failed(probe.error)), { once: true });
+        probe.src = src;
+      });
+      const { videoWidth: width, videoHeight: height } = probe;
+      if (!width || !height) return { ok: false, why: "no picture" };
+      const scale = Math.min(1, 1440 / Math.max(width, height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(width * scale);
+      canvas.height = Math.round(height * scale);
+      canvas.getContext("2d").drawImage(probe, 0, 0, canvas.width, canvas.height);
+      const blob = await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.88));
+      if (!blob) return { ok: false, why: "codec" };
+      const poster = [...new Uint8Array(await blob.arrayBuffer())];
+      return { ok: true, width: canvas.width, height: canvas.height, durationMs: probe.duration * 1000, poster };
+    } catch (error) {
+      // MEDIA_ERR_DECODE (3) and MEDIA_ERR_SRC_NOT_SUPPORTED (4): the format.
+      return { ok: false, why: error?.code >= 3 ? "codec" : "other" };
+    } finally {
+      probe.removeAttribute("src");
+      probe.load();
+      if (src?.startsWith("blob:")) URL.revokeObjectURL(src);
+    }
+  }
+
+  /** A photo or a video, by the file's kind. */
+  function importMedia(path) {
+    return ipc.kindOfFile(path) === "video" ? importVideo(path) : importPhoto(path);
+  }
+
   async function choosePhoto() {
-    await importPhoto(await attempt(() => ipc.pickFile("Choose a photo of your baby", "Photos", PHOTO_EXTENSIONS)));
+    const extensions = [...PHOTO_EXTENSIONS, ...VIDEO_EXTENSIONS];
+    await importMedia(await attempt(() => ipc.pickFile("Choose a photo or video of your baby", "Photos and videos", extensions)));
   }
 
   for (const id of ["choose-photo", "welcome-photo"]) $(id).addEventListener("click", choosePhoto);
 
-  return { importPhoto, choosePhoto, decoded: () => decoded };
+  return { importPhoto, importVideo, importMedia, choosePhoto, decoded: () => decoded };
 }

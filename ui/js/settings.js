@@ -50,7 +50,8 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
         pick.type = "button";
         pick.className = "thumb";
         pick.setAttribute("aria-pressed", String(photo.id === active));
-        pick.setAttribute("aria-label", `Show photo ${i + 1}, ${photo.original_name}`);
+        const what = photo.video ? "video" : "photo";
+        pick.setAttribute("aria-label", `Show ${what} ${i + 1}, ${photo.original_name}`);
         const img = document.createElement("img");
         // Fetched and decoded once scrolled into view: a long list costs
         // only the thumbnails the parent sees.
@@ -66,15 +67,24 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
         remove.type = "button";
         remove.className = "remove";
         remove.textContent = "Remove";
-        remove.setAttribute("aria-label", `Remove photo ${i + 1}, ${photo.original_name}`);
+        remove.setAttribute("aria-label", `Remove ${what} ${i + 1}, ${photo.original_name}`);
         remove.addEventListener("click", async () => {
           const photos = await attempt(() => ipc.call("remove_photo", { id: photo.id }));
           if (!photos) return;
           store.set({ photos });
-          show("Photo removed.");
+          show(photo.video ? "Video removed." : "Photo removed.");
           $("settings-photo").focus();
         });
         li.append(pick, remove);
+        if (photo.video) {
+          pick.classList.add("video");
+          const useSound = document.createElement("button");
+          useSound.type = "button";
+          useSound.textContent = "Use its sound";
+          useSound.setAttribute("aria-label", `Use the sound of video ${i + 1}, ${photo.original_name}, as the recording`);
+          useSound.addEventListener("click", () => actions.useVideoSound(photo.id));
+          li.append(useSound);
+        }
         return li;
       }),
       "No photos yet: Letdown's own calm picture is shown.",

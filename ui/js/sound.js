@@ -50,6 +50,15 @@ export function setupSound({ store, notice: { show, attempt } }) {
     show("Recording added.");
   }
 
+  /** A kept video's sound becomes the recording. */
+  async function useVideoSound(id) {
+    show("Reading the video's sound…", { forMs: 120000 });
+    const sound = await attempt(() => ipc.call("use_video_sound", { id }));
+    if (!sound) return;
+    keep(sound);
+    show("The video's sound is now your recording.");
+  }
+
   async function chooseClip() {
     await importClip(await attempt(() => ipc.pickFile("Choose a recording or video of your baby", "Recordings and videos", CLIP_EXTENSIONS)));
   }
@@ -64,5 +73,5 @@ export function setupSound({ store, notice: { show, attempt } }) {
     if (sound?.status.state === "unavailable") show("Still no sound. Check that speakers or headphones are connected.");
   });
 
-  return { changeSound, toggleSound, togglePreview, importClip, chooseClip };
+  return { changeSound, toggleSound, togglePreview, importClip, chooseClip, useVideoSound };
 }

@@ -218,3 +218,10 @@ const better = (a, b) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i];
   return false;
 };
+
+/** Whether the baby's video plays: not while the session is paused, in
+ * discreet mode, with the window hidden, or with reduced motion asked for
+ * (then its first frame stands still in its place). */
+export function videoShouldPlay({ phase, discreet, hidden, reducedMotion }) {
+  return phase !== "paused" && !discreet && !hidden && !reducedMotion;
+}

@@ -304,6 +304,13 @@ mod tests {
             crate::clip::EXTENSIONS,
             "the file picker offers what Rust takes"
         );
+        let videos: Vec<String> = serde_json::from_str(ui_constant("VIDEO_EXTENSIONS")).unwrap();
+        assert_eq!(videos, crate::media::VIDEO_EXTENSIONS);
+        let mimes: std::collections::HashMap<String, String> =
+            serde_json::from_str(ui_constant("VIDEO_MIME")).unwrap();
+        for ext in crate::media::VIDEO_EXTENSIONS {
+            assert_eq!(mimes[ext], crate::media::video_mime(ext), "{ext}");
+        }
     }
 
     fn answer(photos: Part<media::Photos>) -> Startup {

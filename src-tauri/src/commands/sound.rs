@@ -82,6 +82,29 @@ pub fn preview_sound(state: State<'_, AppState>, play: bool) -> Result<Sound> {
 #[tauri::command]
 pub async fn import_clip(state: State<'_, AppState>, path: String) -> Result<Sound> {
     let source = super::picked_path(&path, "recording")?;
+    import_clip_from(&state, source, None).await
+}
+
+/// Makes a video's sound the recording (the video kept as a photo stays).
+#[tauri::command]
+pub async fn use_video_sound(state: State<'_, AppState>, id: String) -> Result<Sound> {
+    let gone = || crate::error::Error::NotFound("That video");
+    let name = (state.lock()?.diary().photos()?)
+        .into_iter()
+        .find(|p| p.id == id && p.video.is_some())
+        .ok_or_else(gone)?
+        .original_name;
+    let (source, _) = state.media()?.find_video(&id).ok_or_else(gone)?;
+    import_clip_from(&state, source, Some(name)).await
+}
+
+/// Imports a recording; `name` is what the parent knows it as, where the
+/// file's own name is Letdown's (a video kept in the media folder).
+async fn import_clip_from(
+    state: &AppState,
+    source: std::path::PathBuf,
+    name: Option<String>,
+) -> Result<Sound> {
     let media = state.media()?.clone();
     let now = chrono::Utc::now().timestamp_millis();
     let id = new_id(now);
@@ -90,6 +113,10 @@ pub async fn import_clip(state: State<'_, AppState>, path: String) -> Result<Sou
         move || media.import_clip(&source, &id)
     })
     .await?;
+    let clip = Clip {
+        original_name: name.unwrap_or(clip.original_name),
+        ..clip
+    };
     let saved = state
         .lock()
         .and_then(|mut e| e.diary_mut().add_clip(&clip, now));
@@ -100,5 +127,5 @@ pub async fn import_clip(state: State<'_, AppState>, path: String) -> Result<Sou
         return Err(e);
     }
     state.use_active_clip();
-    sound(&state)
+    sound(state)
 }
