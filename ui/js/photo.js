@@ -18,6 +18,14 @@ export function setupPhoto({ store, notice: { show, attempt } }) {
   video.disablePictureInPicture = true;
   element.append(video);
   const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+  // A video that stops playing (the system's player gave up on it) leaves
+  // its first frame in place, and says so once.
+  video.addEventListener("error", () => {
+    if (videoId === null) return;
+    const photo = store.get().photos.photos.find((p) => p.id === videoId);
+    show(`Letdown could not keep playing “${photo?.original_name ?? "your video"}” on this computer, so its first frame is shown instead.`);
+    video.hidden = true;
+  });
   let url = null;
   let decoded = Promise.resolve();
 
@@ -254,6 +262,14 @@ export function setupPhoto({ store, notice: { show, attempt } }) {
       const blob = await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.88));
       if (!blob) return { ok: false, why: "codec" };
       const poster = [...new Uint8Array(await blob.arrayBuffer())];
+      // A first frame is not yet a video that plays: some fail once running
+      // ("failed to send data for decoding"), so it plays a moment first.
+      await new Promise((played, failed) => {
+        const timer = setTimeout(() => failed(new Error("did not play")), 10000);
+        probe.addEventListener("timeupdate", () => probe.currentTime > 0.2 && (clearTimeout(timer), played()));
+        probe.addEventListener("error", () => (clearTimeout(timer), failed(probe.error)), { once: true });
+        probe.play().catch((e) => (clearTimeout(timer), failed(e)));
+      });
       return { ok: true, width: canvas.width, height: canvas.height, durationMs: probe.duration * 1000, poster };
     } catch (error) {
       // MEDIA_ERR_DECODE (3) and MEDIA_ERR_SRC_NOT_SUPPORTED (4): the format.
