@@ -18,6 +18,5 @@ fn main() {
     let mut diary = letdown::diary::Diary::open(std::path::Path::new(&path)).expect("open diary");
     let now = chrono::Utc::now().timestamp_millis();
     letdown::seed::generate(&mut diary, sessions, now, offset).expect("write sessions");
-    letdown::seed::analyse(&mut diary).expect("analyse");
     println!("{sessions} sessions in {path}");
 }
