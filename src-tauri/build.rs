@@ -52,6 +52,7 @@ fn letdown_commands() -> &'static [&'static str] {
         "undelete_session",
         "diary_charts",
         "diary_report",
+        "diary_insights",
         "export_diary",
         "print_report",
     ]

@@ -19,6 +19,23 @@ fn bench(c: &mut Criterion) {
     let path = dir.path().join("diary.sqlite3");
     let mut diary = Diary::open(&path).unwrap();
     letdown::seed::generate(&mut diary, SESSIONS, START + 10 * 365 * DAY, 60).unwrap();
+    // "What works for you" needs factors: eight per session, as the app
+    // records them, and warm-ups and massages that ran to their end or not.
+    diary
+        .connection()
+        .execute_batch(
+            "INSERT INTO session_factors SELECT id, 'baby_picture', id % 2 FROM sessions;
+             INSERT INTO session_factors SELECT id, 'baby_sound', (id / 2) % 2 FROM sessions;
+             INSERT INTO session_factors SELECT id, 'breathing', id % 3 = 0 FROM sessions;
+             INSERT INTO session_factors SELECT id, 'discreet', id % 11 = 0 FROM sessions;
+             INSERT INTO session_factors SELECT id, 'hide_controls', 1 FROM sessions;
+             INSERT INTO session_factors SELECT id, 'did:warm compress', id * 7 % 5 < 2 FROM sessions;
+             INSERT INTO session_factors SELECT id, 'did:a drink', id * 3 % 4 < 2 FROM sessions;
+             INSERT INTO session_factors SELECT id, 'did:at work', id % 8 < 5 FROM sessions;
+             UPDATE session_steps SET ended = 'done'
+               WHERE kind IN ('warm_up', 'massage') AND session_id % 3 <> 0;",
+        )
+        .unwrap();
     letdown::seed::analyse(&mut diary).unwrap();
     let (events, marks): (i64, i64) = diary
         .connection()
@@ -98,6 +115,25 @@ fn bench(c: &mut Criterion) {
             assert_eq!(stats.sessions as i64, SESSIONS);
             stats
         })
+    });
+    c.bench_function("what works: 8 weeks of the 10-year diary", |b| {
+        b.iter(|| {
+            let view =
+                letdown::insights::insights(&diary, 8, end, letdown::prefs::Unit::Ml).unwrap();
+            assert!(view.sessions > 400);
+            view
+        })
+    });
+    let all = diary.insight_table(i64::MIN, i64::MAX).unwrap();
+    assert_eq!(all.rows.len() as i64, SESSIONS);
+    c.bench_function("what works statistics: all 30,000 sessions", |b| {
+        b.iter(|| {
+            let findings = letdown::insights::stats::findings(&all);
+            (findings, letdown::insights::stats::pattern(&all.rows))
+        })
+    });
+    c.bench_function("what works: reading all 30,000 sessions", |b| {
+        b.iter(|| diary.insight_table(i64::MIN, i64::MAX).unwrap())
     });
 
     // One durable intent: a let-down appended to the session in progress,

@@ -46,6 +46,13 @@ pub struct Finish {
     pub tags: Vec<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// The "What did you do today?" chips ticked on the finish sheet.
+    #[serde(default)]
+    pub did: Vec<String>,
+    /// Factors to record with the session (`session_factors`), filled in by
+    /// the app from `did` and the chips offered; never from the page.
+    #[serde(skip)]
+    pub factors: Vec<(String, f64)>,
 }
 
 /// The session factor saying whether the controls faded while pumping (1 or 0).
@@ -499,7 +506,24 @@ impl Diary {
                 params![id, tag],
             )?;
         }
+        for (factor, value) in &finish.factors {
+            tx.execute(
+                "INSERT OR REPLACE INTO session_factors (session_id, factor, value) VALUES (?1, ?2, ?3)",
+                params![id, factor, value],
+            )?;
+        }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds `by` to a factor of a session (from 0 when it has none yet), as
+    /// when the parent steps away into discreet mode or turns on the guide.
+    pub fn add_to_factor(&self, session_id: i64, factor: &str, by: f64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO session_factors (session_id, factor, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (session_id, factor) DO UPDATE SET value = value + excluded.value",
+            params![session_id, factor, by],
+        )?;
         Ok(())
     }
 

@@ -336,6 +336,7 @@ pub fn report(
         );
     }
     body.push_str("</tbody></table></section>");
+    insights_section(&mut body, diary, to, days, unit, &points)?;
     // Routines used and notes.
     let mut routines: BTreeMap<&str, u32> = BTreeMap::new();
     for p in &points {
@@ -370,6 +371,49 @@ pub fn report(
         body
     );
     Ok(Report { html, body, title })
+}
+
+/// "What works for you" and the let-down pattern, with their counts, over
+/// the shortest window the app offers that covers the report's days.
+fn insights_section(
+    body: &mut String,
+    diary: &Diary,
+    to: NaiveDate,
+    days: u32,
+    unit: Unit,
+    points: &[Point],
+) -> Result<()> {
+    let weeks = match days {
+        0..=14 => 2,
+        15..=28 => 4,
+        _ => 8,
+    };
+    let offset = points.last().map_or(0, |p| p.started_offset_min);
+    let end_ms = (to + chrono::Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+        .timestamp_millis()
+        - i64::from(offset) * 60_000;
+    let view = crate::insights::insights(diary, weeks, end_ms - 1, unit)?;
+    let _ = write!(
+        body,
+        r#"<section class="insights"><h2>What went with sooner let-downs and more milk (last {weeks} weeks, {} sessions)</h2><p>{}</p>{}<ul>"#,
+        view.sessions,
+        esc(&view.pattern_sentence),
+        view.pattern_picture
+    );
+    for f in &view.findings {
+        let _ = write!(body, "<li>{} ({})</li>", esc(&f.sentence), f.sureness);
+    }
+    if view.findings.is_empty() {
+        let none = view.too_early.as_deref().unwrap_or(
+            "No clear difference yet between sessions with and without any of the things recorded.",
+        );
+        let _ = write!(body, "<li>{}</li>", esc(none));
+    }
+    body.push_str("</ul><p class=\"hint\">Each finding compares sessions at the same time of day, and is said only when it is clear across everything compared. It describes what went together, not what caused what.</p></section>");
+    Ok(())
 }
 
 /// Writes `bytes` to `path`: through a temporary file in the same folder,

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod export;
 pub mod history;
+pub mod insights;
 pub mod media;
 pub mod prefs;
 pub mod probe;
@@ -110,6 +111,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::diary::delete_session,
             commands::diary::undelete_session,
             commands::diary::diary_charts,
+            commands::diary::diary_insights,
             commands::diary::diary_report,
             commands::diary::export_diary,
             commands::diary::print_report,

@@ -78,7 +78,31 @@ pub struct Prefs {
     /// While pumping, all but the timer, the step and "Let-down" fade away
     /// after a few seconds without a key or the mouse.
     pub hide_controls: bool,
+    /// The "What did you do today?" chips offered on the finish sheet.
+    pub chips: Vec<String>,
+    /// The chips ticked last time: ticked again on the next finish sheet.
+    pub last_chips: Vec<String>,
+    /// The "What works for you" finding the parent hid from the idle screen.
+    pub dismissed_finding: String,
 }
+
+/// Chips from lactation guidance on helping the let-down, editable.
+pub fn default_chips() -> Vec<String> {
+    [
+        "warm compress",
+        "massage",
+        "a drink",
+        "baby's smell",
+        "hands-on pumping",
+        "comfortable place",
+        "at work",
+        "at home",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+pub const MAX_CHIPS: usize = 12;
 
 impl Default for Prefs {
     fn default() -> Self {
@@ -93,6 +117,9 @@ impl Default for Prefs {
             welcome_done: false,
             drink_nudge: true,
             hide_controls: true,
+            chips: default_chips(),
+            last_chips: Vec::new(),
+            dismissed_finding: String::new(),
         }
     }
 }
@@ -111,6 +138,8 @@ pub struct PrefsChange {
     pub welcome_done: Option<bool>,
     pub drink_nudge: Option<bool>,
     pub hide_controls: Option<bool>,
+    pub chips: Option<Vec<String>>,
+    pub dismissed_finding: Option<String>,
 }
 
 impl Prefs {
@@ -149,6 +178,13 @@ impl Prefs {
             }
             prefs.rotate_minutes = minutes;
         }
+        if let Some(chips) = change.chips {
+            prefs.chips = tidy_chips(&chips)?;
+            prefs.last_chips.retain(|c| prefs.chips.contains(c));
+        }
+        if let Some(key) = change.dismissed_finding {
+            prefs.dismissed_finding = key.chars().take(200).collect();
+        }
         let set = |field: &mut bool, value: Option<bool>| {
             if let Some(v) = value {
                 *field = v;
@@ -162,10 +198,60 @@ impl Prefs {
         set(&mut prefs.hide_controls, change.hide_controls);
         prefs.unit = change.unit.unwrap_or(prefs.unit);
         prefs.theme = change.theme.unwrap_or(prefs.theme);
-        let json = serde_json::to_string(&prefs).map_err(|e| Error::Invalid(e.to_string()))?;
-        diary.set_setting(KEY, &json)?;
-        Ok(prefs)
+        prefs.save(diary)
     }
+
+    fn save(self, diary: &Diary) -> Result<Prefs> {
+        let json = serde_json::to_string(&self).map_err(|e| Error::Invalid(e.to_string()))?;
+        diary.set_setting(KEY, &json)?;
+        Ok(self)
+    }
+
+    /// Keeps the chips ticked on the last finish sheet.
+    pub fn remember_chips(diary: &Diary, ticked: Vec<String>) -> Result<Prefs> {
+        let mut prefs = Prefs::load(diary);
+        prefs.last_chips = ticked;
+        prefs.save(diary)
+    }
+}
+
+/// Trims chips and drops blanks and repeats; too many or too long is refused.
+pub fn tidy_chips(chips: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for chip in chips.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        if chip.chars().count() > crate::diary::MAX_TAG_CHARS || chip.chars().any(char::is_control)
+        {
+            return Err(Error::Invalid(format!(
+                "Each choice can be at most {} characters of text.",
+                crate::diary::MAX_TAG_CHARS
+            )));
+        }
+        if !out.iter().any(|c| c.eq_ignore_ascii_case(chip)) {
+            out.push(chip.to_string());
+        }
+    }
+    if out.len() > MAX_CHIPS {
+        return Err(Error::Invalid(format!(
+            "At most {MAX_CHIPS} choices, please."
+        )));
+    }
+    Ok(out)
+}
+
+/// Turns the chips ticked on the finish sheet into the session's factors:
+/// each chip offered is recorded, ticked (1) or not (0). A ticked chip no
+/// longer offered (renamed in Settings meanwhile) is left out: it must never
+/// stop a session being saved.
+pub fn chip_factors(offered: &[String], ticked: &[String]) -> Vec<(String, f64)> {
+    offered
+        .iter()
+        .map(|c| {
+            (
+                format!("{}{c}", crate::insights::CHIP_PREFIX),
+                f64::from(u8::from(ticked.contains(c))),
+            )
+        })
+        .collect()
 }
 
 /// What the parent has typed into the finish sheet but not saved yet, kept

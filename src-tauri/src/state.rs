@@ -113,6 +113,16 @@ struct Opened {
     _lock: Option<std::fs::File>,
 }
 
+/// Counts one more of `factor` for the session in progress, if any. Only a
+/// record for "What works for you": failing to write it stops nothing.
+fn record_in_session(engine: &Engine<SystemClock>, factor: &str) {
+    if let Some(id) = engine.session_id() {
+        if let Err(e) = engine.diary().add_to_factor(id, factor, 1.0) {
+            eprintln!("letdown: could not record {factor}: {e}");
+        }
+    }
+}
+
 impl Inner {
     fn engine(&self) -> Option<&Engine<SystemClock>> {
         self.diary.as_ref().ok().map(|o| &o.engine)
@@ -289,8 +299,19 @@ impl AppState {
         let mut inner = self.inner();
         let engine = inner.engine().ok_or_else(|| self.unopened(&inner))?;
         let next = Prefs::change(engine.diary(), change)?;
+        if next.breathing && !inner.prefs.breathing {
+            record_in_session(engine, crate::insights::BREATHING);
+        }
         inner.prefs = next.clone();
         Ok(next)
+    }
+
+    /// Keeps the chips ticked on a saved finish sheet, to tick them next time.
+    pub fn remember_chips(&self, ticked: Vec<String>) -> Result<()> {
+        let mut inner = self.inner();
+        let engine = inner.engine().ok_or_else(|| self.unopened(&inner))?;
+        inner.prefs = Prefs::remember_chips(engine.diary(), ticked)?;
+        Ok(())
     }
 
     fn unopened(&self, inner: &Inner) -> Error {
@@ -325,6 +346,11 @@ impl AppState {
     /// Discreet mode on or off: the loop fades out, and back in after.
     pub fn set_discreet(&self, on: bool) {
         let mut inner = self.inner();
+        if on && !inner.discreet {
+            if let Some(engine) = inner.engine() {
+                record_in_session(engine, crate::insights::DISCREET);
+            }
+        }
         inner.discreet = on;
         self.follow(&mut inner);
     }

@@ -24,10 +24,11 @@ export function newHome() {
 /** Writes a diary of `sessions` finished sessions to `file` (the
  * seed_diary example, built by scripts/run-tests.sh), the newest starting
  * now, all at this machine's present UTC offset so the app's days are the
- * test's days in any time zone. */
-export function seedDiary(file, sessions) {
+ * test's days in any time zone. `more` is passed on: "planted" and a time
+ * scale write `letdown::seed::planted`'s diary instead. */
+export function seedDiary(file, sessions, ...more) {
   const offsetMin = String(-new Date().getTimezoneOffset());
-  execFileSync(join(ROOT, "target/debug/examples/seed_diary"), [file, String(sessions), offsetMin], { timeout: 120_000 });
+  execFileSync(join(ROOT, "target/debug/examples/seed_diary"), [file, String(sessions), offsetMin, ...more.map(String)], { timeout: 120_000 });
 }
 
 /** Records one fault or bad input a test tried, with what the parent saw and

@@ -247,3 +247,50 @@ test("the baby's video plays unless paused, discreet, hidden or reduced motion",
     assert.equal(videoShouldPlay({ ...base, ...stop }), false, JSON.stringify(stop));
   }
 });
+
+test("the live hint says when the next let-down usually comes, then suggests, while pumping only", async () => {
+  const { letdownHint, SLOW_SUGGESTIONS } = await import("../../ui/js/view.js");
+  const pattern = {
+    usual: [
+      { nth: 1, median_s: 120, low_s: 100, high_s: 150, sessions: 20 },
+      { nth: 2, median_s: 540, low_s: 500, high_s: 580, sessions: 18 },
+    ],
+    gaps_s: [420],
+  };
+  const pumping = (elapsedS, letdownsAtS = []) => ({
+    phase: "running",
+    step_kind: "pump",
+    elapsed_ms: 300_000 + elapsedS * 1000,
+    runs: [
+      { kind: "warm_up", started_active_ms: 0 },
+      { kind: "massage", started_active_ms: 180_000 },
+      { kind: "pump", started_active_ms: 300_000 },
+    ],
+    marks: letdownsAtS.map((s) => ({ kind: "let_down", active_ms: 300_000 + s * 1000 })),
+  });
+  assert.equal(letdownHint(pumping(30), pattern).text, "Your first let-down often comes around 2 minutes.");
+  assert.equal(letdownHint(pumping(140), pattern).late, false);
+  // Past the usual time: a suggestion, but not the recording when none plays.
+  assert.deepEqual(letdownHint(pumping(151), pattern), { late: true, text: SLOW_SUGGESTIONS[0] });
+  assert.equal(letdownHint(pumping(200, [110]), pattern).text, "Your second let-down often comes around 9 minutes.");
+  // The clock runs on between snapshots.
+  assert.equal(letdownHint(pumping(570, [110]), pattern, 20_000).text, SLOW_SUGGESTIONS[1]);
+  assert.equal(letdownHint(pumping(570, [110, 300]), pattern, 0, { recording: true }), null, "no third usually comes");
+  // A late first let-down moves the second by the usual gap.
+  assert.equal(letdownHint(pumping(650, [300]), pattern).text, "Your second let-down often comes around 12 minutes.");
+  assert.equal(letdownHint(pumping(721, [300]), pattern, 0, { recording: true }).text, SLOW_SUGGESTIONS[1]);
+  assert.equal(letdownHint(pumping(721, [300, 700]), pattern), null);
+  // One marked in the massage counts as the first, at 0 s.
+  const early = { ...pumping(60), marks: [{ kind: "let_down", active_ms: 200_000 }] };
+  assert.equal(letdownHint(early, pattern).text, "Your second let-down often comes around 9 minutes.");
+  assert.equal(letdownHint({ ...pumping(30), step_kind: "massage" }, pattern), null);
+  assert.equal(letdownHint({ ...pumping(30), phase: "paused" }, pattern), null);
+  assert.equal(letdownHint(pumping(30), null), null);
+  assert.equal(letdownHint(pumping(30), { usual: [], gaps_s: [] }), null);
+  const short = { usual: [{ nth: 1, median_s: 5.4, low_s: 4, high_s: 7, sessions: 9 }], gaps_s: [] };
+  assert.equal(letdownHint(pumping(5), short).text, "Your first let-down often comes around 5 seconds.");
+  // With the recording, it is offered in turn too.
+  assert.equal(letdownHint(pumping(590, [110]), pattern, 0, { recording: true }).text, SLOW_SUGGESTIONS[1]);
+  assert.equal(letdownHint(pumping(800, [110, 300]), { ...pattern, usual: [...pattern.usual, { nth: 3, median_s: 700, low_s: 650, high_s: 750, sessions: 9 }], gaps_s: [420, 100] }, 0, { recording: true }).text, SLOW_SUGGESTIONS[2]);
+  for (const text of SLOW_SUGGESTIONS) assert.doesNotMatch(text, /!|now|must|urgent/i);
+});

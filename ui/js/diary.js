@@ -37,7 +37,7 @@ let loading = false;
 let totals = new Map();
 let groups = new Map(); // each day's section in the list
 let rows = 0; // sessions listed
-let panel = "days"; // "days", "detail", "week", "month" or "report"
+let panel = "days"; // "days", "detail", "week", "month", "works" or "report"
 let detail = null;
 let removed = new Set();
 let chartKind = "week";
@@ -282,6 +282,41 @@ function readout(event) {
   if (label) $("chart-readout").textContent = label;
 }
 
+// --- what works for you --------------------------------------------------------
+
+/** An SVG drawing from Rust (built from escaped text) inside a figure. */
+function picture(svg) {
+  const figure = el("figure", { class: "works-picture" });
+  figure.innerHTML = svg;
+  return figure;
+}
+
+let worksAsked = 0;
+async function paintWorks() {
+  const asked = ++worksAsked;
+  const view = await attempt(() => ipc.call("diary_insights", { weeks: Number($("works-weeks").value) }));
+  // A later choice of weeks has been asked for: its answer is the one to show.
+  if (!view || asked !== worksAsked) return;
+  const findings = view.findings.map((f) =>
+    el("li", { class: "finding", "data-key": f.key }, el("p", {}, el("span", { class: `sureness ${f.sureness}` }, f.sureness === "clear" ? "Clear" : "Maybe"), " ", f.sentence), picture(f.picture)),
+  );
+  const none = view.too_early ?? "No clear difference yet between sessions with and without any of the things Letdown records. Each session you save adds to the comparison.";
+  const waiting = view.waiting.map((w) => el("li", {}, w.sentence));
+  $("works-view").replaceChildren(
+    el("h3", {}, "When your let-downs come"),
+    el("p", { id: "works-pattern" }, view.pattern_sentence),
+    view.pattern_picture ? picture(view.pattern_picture) : null,
+    el("h3", {}, "What went with a sooner let-down or more milk"),
+    findings.length ? el("ul", { id: "works-findings", class: "findings" }, ...findings) : el("p", { id: "works-none" }, none),
+    waiting.length ? el("details", { class: "waiting" }, el("summary", {}, `Not clear yet (${waiting.length})`), el("ul", {}, ...waiting)) : null,
+    el(
+      "p",
+      { class: "hint" },
+      `${view.sessions} sessions in these weeks. Sessions are compared with others at the same time of day, and a finding is said only when it stays clear after allowing for everything compared at once. “Clear” is very unlikely to be chance, “maybe” less so. These are things that went together in your sessions, not proof of what causes what.`,
+    ),
+  );
+}
+
 // --- report and exports -----------------------------------------------------
 
 async function paintReport() {
@@ -304,7 +339,7 @@ async function exportTo(payload, title) {
 // --- the dialog ---------------------------------------------------------------
 
 function show(tab) {
-  for (const name of ["days", "week", "month", "report"]) {
+  for (const name of TABS) {
     $(`tab-${name}`).setAttribute("aria-selected", String(name === tab));
   }
   panel = tab;
@@ -312,6 +347,7 @@ function show(tab) {
   $("diary-detail").hidden = true;
   $("diary-charts").hidden = tab !== "week" && tab !== "month";
   $("diary-report").hidden = tab !== "report";
+  $("diary-works").hidden = tab !== "works";
   document.body.dataset.diaryTab = tab;
   if (tab === "week" || tab === "month") {
     chartKind = tab;
@@ -319,7 +355,10 @@ function show(tab) {
     paintCharts();
   }
   if (tab === "report") paintReport();
+  if (tab === "works") paintWorks();
 }
+
+const TABS = ["days", "week", "month", "works", "report"];
 
 export async function openDiary() {
   store.set({ dialog: "diary" });
@@ -338,6 +377,7 @@ function unitChanged() {
   if (panel === "detail" && detail) paintDetail();
   if (panel === "week" || panel === "month") paintCharts();
   if (panel === "report") paintReport();
+  if (panel === "works") paintWorks();
 }
 
 /** Wires the diary to the calm screen's store; `setUnit` saves the unit chosen here. */
@@ -346,7 +386,7 @@ export function setupDiary(hooks) {
   store.subscribe((state, before) => before.prefs && state.prefs?.unit !== before.prefs.unit && unitChanged());
   ({ show: notify, attempt } = notice({ box: "diary-notice", text: "diary-notice-text", undo: "diary-undo" }));
   $("diary-close").addEventListener("click", () => $("diary").close());
-  for (const name of ["days", "week", "month", "report"]) $(`tab-${name}`).addEventListener("click", () => show(name));
+  for (const name of TABS) $(`tab-${name}`).addEventListener("click", () => show(name));
   $("diary").querySelector(".tabs").addEventListener("keydown", (event) => {
     const tabs = [...event.currentTarget.querySelectorAll("[role=tab]")];
     const at = tabs.indexOf(document.activeElement);
@@ -379,6 +419,7 @@ export function setupDiary(hooks) {
   });
   for (const type of ["focusin", "mouseover"]) $("diary-charts").addEventListener(type, readout);
   $("report-days").addEventListener("change", paintReport);
+  $("works-weeks").addEventListener("change", paintWorks);
   $("report-print").addEventListener("click", () => attempt(() => ipc.call("print_report")));
   $("report-save").addEventListener("click", () =>
     exportTo({ kind: "report", to: today(), days: Number($("report-days").value) }, "Save the report"),

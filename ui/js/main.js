@@ -11,6 +11,7 @@ import { setupPhoto } from "./photo.js";
 import { setupSound } from "./sound.js";
 import { setupSession } from "./session.js";
 import { setupFade } from "./fade.js";
+import { setupInsights } from "./insights.js";
 
 // Times on the way to the first paint (ms since the page began loading),
 // reported with `ui_ready` for the start-up benchmark.
@@ -44,6 +45,8 @@ const store = createStore({
   restore: null, // the daily copy Settings asks about restoring
   noticeUp: false, // a passing message is on screen
   faded: false, // the controls have stepped back while pumping
+  pattern: null, // when this parent's let-downs usually come (insights.js)
+  finding: null, // the diary's strongest "what works" finding
 });
 
 const messages = notice({
@@ -57,6 +60,7 @@ const { show: showNotice, attempt } = messages;
 const prefs = setupPrefs({ store, notice: messages });
 const photo = setupPhoto({ store, notice: messages });
 setupFade({ store });
+const insights = setupInsights({ store, actions: { changePrefs: prefs.changePrefs } });
 const sound = setupSound({ store, notice: messages });
 const session = setupSession({
   store,
@@ -145,6 +149,7 @@ async function start() {
     ipc.listen(EVENTS.audio, (status) => store.update(({ sound }) => sound && { sound: { ...sound, status } })),
   ]);
   marks.listening = performance.now();
+  insights.refresh();
   // The answer may be older than the listeners: the sound device may have
   // opened (or failed), or a session's step ended, before anyone listened.
   // Errors were said with the answer already.
@@ -192,6 +197,7 @@ async function showDiaryParts(boot) {
 async function readDiaryAgain() {
   const boot = await attempt(() => ipc.call("startup"));
   if (boot) await showDiaryParts(boot);
+  insights.refresh();
 }
 
 /** "Try again" on a diary that could not be opened (a full disk, another

@@ -2,7 +2,7 @@
 // parent's intents, and owns the finish sheet and the keys. It never decides
 // what phase the session is in; Rust does.
 import * as ipc from "./ipc.js";
-import { sessionView, nextSide, msUntilNextTick, finishFromForm } from "./view.js";
+import { sessionView, nextSide, msUntilNextTick, finishFromForm, letdownHint } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,7 +31,7 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
   let drawnSteps = "";
 
   function render() {
-    const { snapshot, receivedAt, prefs, finishing } = store.get();
+    const { snapshot, receivedAt, prefs, finishing, pattern, sound } = store.get();
     const since = performance.now() - receivedAt;
     const view = sessionView(snapshot, since, { babyName: prefs?.baby_name });
     document.body.dataset.mode = view.mode;
@@ -58,6 +58,10 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
       $("recovered").hidden = !view.recovered;
       put("letdowns", view.letdownText);
       put("side", view.sideText);
+      const recording = Boolean(sound?.prefs?.on && sound?.clip);
+      const hint = letdownHint(snapshot.session, pattern, since, { recording });
+      $("pattern-hint").hidden = !hint;
+      put("pattern-hint", hint?.text ?? "");
       put("pause", view.pauseLabel);
       $("pause").disabled = view.mode === "complete";
       for (const button of document.querySelectorAll("[data-side]")) {
@@ -101,9 +105,25 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
   });
   renderRoutines(store.get().routines);
 
+  /** The "What did you do today?" chips, ticked as last time. */
+  function renderChips() {
+    const { chips = [], last_chips: ticked = [] } = store.get().prefs ?? {};
+    $("chips").hidden = chips.length === 0;
+    $("chip-list").replaceChildren(
+      ...chips.map((chip) => {
+        const box = Object.assign(document.createElement("input"), { type: "checkbox", name: "did", value: chip, checked: ticked.includes(chip) });
+        const label = document.createElement("label");
+        label.className = "chip";
+        label.append(box, chip);
+        return label;
+      }),
+    );
+  }
+
   async function openFinish() {
     if (store.get().finishing) return;
     $("finish").reset();
+    renderChips();
     $("unit").value = store.get().prefs?.unit ?? "ml";
     store.set({ finishing: true });
     const draft = await attempt(() => ipc.call("get_draft"));
@@ -166,6 +186,7 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
     let finish;
     try {
       finish = finishFromForm(Object.fromEntries(new FormData($("finish")).entries()));
+      finish.did = new FormData($("finish")).getAll("did");
     } catch (error) {
       show(error.message);
       return;
@@ -173,6 +194,8 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
     clearTimeout(draftTimer);
     const id = await attempt(() => ipc.call("finish_session", { finish }));
     if (id === undefined) return;
+    // Rust keeps these as the next sheet's ticks; so does the page's copy.
+    store.update(({ prefs }) => prefs && { prefs: { ...prefs, last_chips: finish.did.filter((c) => prefs.chips.includes(c)) } });
     show("Saved to your diary.");
     // The sheet closes with the snapshot that has no session: closed before
     // it, the finished session's screen would open the sheet again.

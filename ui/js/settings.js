@@ -28,6 +28,7 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
     $("theme").value = prefs.theme ?? "dim";
     // Not while the parent is typing it.
     if (document.activeElement !== $("baby-name")) $("baby-name").value = prefs.baby_name;
+    if (document.activeElement !== $("pref-chips")) $("pref-chips").value = (prefs.chips ?? []).join(", ");
   }
 
   function renderSound(sound) {
@@ -206,6 +207,7 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
     ["pref-unit", () => ({ unit: $("pref-unit").value })],
     ["theme", () => ({ theme: $("theme").value })],
     ["baby-name", () => ({ baby_name: $("baby-name").value })],
+    ["pref-chips", () => ({ chips: $("pref-chips").value.split(",") })],
   ]) {
     $(id).addEventListener("change", () => changePrefs(change()));
   }

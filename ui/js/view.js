@@ -225,3 +225,44 @@ const better = (a, b) => {
 export function videoShouldPlay({ phase, discreet, hidden, reducedMotion }) {
   return phase !== "paused" && !discreet && !hidden && !reducedMotion;
 }
+
+const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"];
+/** What the guidance suggests when a let-down is slower than usual, in turn;
+ * the last only while the baby's own recording can be heard. */
+export const SLOW_SUGGESTIONS = [
+  "Slower today? Switching sides can help the next let-down along.",
+  "Slower today? Gentle hands-on compression above the flange can help.",
+  "Slower today? Listen to your baby's recording for a moment; shoulders down, slow breath out.",
+];
+
+/** "around 9 minutes", or seconds on a very short routine. */
+export function around(seconds) {
+  return seconds < 90 ? `around ${Math.round(seconds)} seconds` : `around ${Math.round(seconds / 60)} minutes`;
+}
+
+/** The quiet line while pumping, from when this parent's let-downs usually
+ * come (`pattern`, from the diary: `usual` from the start of pumping and the
+ * median `gaps_s` between them): when the next one is usually due, and once
+ * that time has passed with none, a suggestion. A let-down that came late
+ * moves the next one's time by the usual gap. Let-downs marked before
+ * pumping count, as the diary counts them (at 0 s). Null when there is
+ * nothing to say. */
+export function letdownHint(session, pattern, sinceMs = 0, { recording = false } = {}) {
+  const usual = pattern?.usual;
+  if (!session || session.phase !== "running" || session.step_kind !== "pump" || !usual?.length) return null;
+  const pump = (session.runs ?? []).find((run) => run.kind === "pump");
+  if (!pump) return null;
+  const now = session.elapsed_ms + Math.max(0, sinceMs);
+  const pumped = (now - pump.started_active_ms) / 1000;
+  const letdowns = (session.marks ?? []).filter((m) => m.kind === "let_down").map((m) => Math.max(0, m.active_ms - pump.started_active_ms) / 1000);
+  const had = letdowns.length;
+  const next = usual[had];
+  if (!next) return null;
+  const after = had > 0 ? letdowns[had - 1] + (pattern.gaps_s?.[had - 1] ?? 0) : 0;
+  const due = Math.max(next.median_s, after);
+  if (pumped <= Math.max(next.high_s, after)) {
+    return { late: false, text: `Your ${ORDINALS[next.nth - 1] ?? "next"} let-down often comes ${around(due)}.` };
+  }
+  const offered = recording ? SLOW_SUGGESTIONS : SLOW_SUGGESTIONS.slice(0, -1);
+  return { late: true, text: offered[had % offered.length] };
+}

@@ -64,6 +64,14 @@ pub fn diary_charts(state: State<'_, AppState>, from: NaiveDate, to: NaiveDate) 
     })
 }
 
+/// "What works for you" over the last `weeks` weeks.
+#[tauri::command]
+pub fn diary_insights(state: State<'_, AppState>, weeks: u32) -> Result<crate::insights::Insights> {
+    let unit = state.prefs().unit;
+    let now = chrono::Utc::now().timestamp_millis();
+    crate::insights::insights(state.lock()?.diary(), weeks, now, unit)
+}
+
 /// The report of the last `days` days up to `to` (the parent's today), to show and print.
 #[tauri::command]
 pub fn diary_report(state: State<'_, AppState>, to: NaiveDate, days: u32) -> Result<Report> {

@@ -5,6 +5,7 @@ use tauri::{AppHandle, Runtime, State};
 use crate::diary::Finish;
 use crate::engine::{Engine, Intent, Snapshot, StepFinished, SystemClock};
 use crate::error::Result;
+use crate::insights;
 use crate::routine::Routine;
 use crate::state::AppState;
 
@@ -49,9 +50,27 @@ pub fn start_session<R: Runtime>(
     routine_id: i64,
 ) -> Result<Snapshot> {
     // Recorded with the session, so the diary can later tell what helps.
-    let hide_controls = f64::from(u8::from(state.prefs().hide_controls));
-    let factors = [(crate::diary::FACTOR_HIDE_CONTROLS, hide_controls)];
+    let (prefs, sound) = (state.prefs(), state.sound_prefs());
     change(&app, &state, |e| {
+        let d = e.diary();
+        // Only a record: a photo or clip that cannot be read stops nothing.
+        let own_clip = sound.on && d.active_clip().ok().flatten().is_some();
+        let own_picture = d.active_photo().ok().flatten().is_some();
+        let flag = |on: bool| f64::from(u8::from(on));
+        let mut factors = vec![
+            (
+                crate::diary::FACTOR_HIDE_CONTROLS,
+                flag(prefs.hide_controls),
+            ),
+            (insights::BABY_PICTURE, flag(own_picture)),
+            (insights::BABY_SOUND, flag(own_clip)),
+            (insights::BREATHING, flag(prefs.breathing)),
+            (insights::DISCREET, 0.0),
+        ];
+        if own_clip {
+            let pump_only = sound.mode == crate::state::SoundMode::Pump;
+            factors.push((insights::SOUND_PUMP_ONLY, flag(pump_only)));
+        }
         Ok((e.start_with(routine_id, &factors)?, Vec::new()))
     })
 }
@@ -72,13 +91,24 @@ pub fn session_intent<R: Runtime>(
 pub fn finish_session<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    finish: Finish,
+    mut finish: Finish,
 ) -> Result<i64> {
-    change(&app, &state, |e| {
+    let offered = state.prefs().chips;
+    finish.factors = crate::prefs::chip_factors(&offered, &finish.did);
+    let ticked: Vec<String> = finish
+        .did
+        .iter()
+        .filter(|c| offered.contains(c))
+        .cloned()
+        .collect();
+    let id = change(&app, &state, |e| {
         let id = e.finish(finish)?;
         let _ = crate::prefs::Draft::forget(e.diary());
         Ok((id, Vec::new()))
-    })
+    })?;
+    // The session is saved; pre-ticking next time is a nicety that may fail.
+    let _ = state.remember_chips(ticked);
+    Ok(id)
 }
 
 #[tauri::command]

@@ -1,0 +1,198 @@
+//! The diary's finished sessions of a window as a `Table`: the outcomes, and
+//! every factor known for each session.
+//!
+//! Factors the diary already holds in its own tables (the steps as run, side
+//! switches, the time) are read from there, so sessions saved before factors
+//! were recorded still count; the rest come from `session_factors`.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Timelike, Weekday};
+use rusqlite::types::ValueRef;
+use rusqlite::{params, OptionalExtension};
+
+use super::stats::{Row, Table, BANDS};
+use crate::diary::Diary;
+use crate::error::Result;
+use crate::history::local_time;
+
+/// A warm-up or massage step "ran to its end": one run of it ended on its
+/// own, and none was skipped.
+pub const WARM_UP_FULL: &str = "warm_up_full";
+pub const MASSAGE_FULL: &str = "massage_full";
+pub const SWITCHED_SIDES: &str = "switched_sides";
+/// At least `LONG_GAP_MS` since the previous session ended.
+pub const LONG_GAP: &str = "long_gap";
+pub const LONG_GAP_MS: i64 = 3 * 3_600_000;
+pub const WEEKEND: &str = "weekend";
+
+impl Diary {
+    /// Finished sessions that started in `[from_ms, to_ms)`, oldest first.
+    /// Each table is read in one pass over the window (no query per session):
+    /// a ten-year diary reads in BENCHMARKS.md's time.
+    pub fn insight_table(&self, from_ms: i64, to_ms: i64) -> Result<Table> {
+        let conn = self.conn();
+        struct Head {
+            id: i64,
+            started_ms: i64,
+            offset_min: i32,
+            ended_ms: Option<i64>,
+            volume: Option<f64>,
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, started_ms, started_offset_min, ended_ms, amount_total_ml FROM sessions
+             WHERE status = 'finished' AND started_ms >= ?1 AND started_ms < ?2
+             ORDER BY started_ms, id",
+        )?;
+        let heads = stmt
+            .query_map(params![from_ms, to_ms], |r| {
+                Ok(Head {
+                    id: r.get(0)?,
+                    started_ms: r.get(1)?,
+                    offset_min: r.get(2)?,
+                    ended_ms: r.get(3)?,
+                    volume: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // The session before the window, for the first one's gap.
+        let mut previous_end: Option<i64> = conn
+            .prepare_cached(
+                "SELECT ended_ms FROM sessions WHERE status = 'finished' AND started_ms < ?1
+                 ORDER BY started_ms DESC, id DESC LIMIT 1",
+            )?
+            .query_row(params![from_ms], |r| r.get(0))
+            .optional()?
+            .flatten();
+
+        // The steps as run: where pumping began and how long it ran, and
+        // whether the warm-up and the massage ran to their end.
+        #[derive(Default)]
+        struct Steps {
+            pump_start: Option<i64>,
+            pump_ms: i64,
+            /// (a run ended on its own, a run was skipped) per kind.
+            warm_up: Option<(bool, bool)>,
+            massage: Option<(bool, bool)>,
+        }
+        let mut steps: HashMap<i64, Steps> = HashMap::with_capacity(heads.len());
+        let mut stmt = conn.prepare_cached(
+            "SELECT st.session_id, st.kind, st.started_active_ms, st.ended_active_ms, st.ended
+             FROM sessions s JOIN session_steps st ON st.session_id = s.id
+             WHERE s.status = 'finished' AND s.started_ms >= ?1 AND s.started_ms < ?2",
+        )?;
+        let mut rows = stmt.query(params![from_ms, to_ms])?;
+        while let Some(r) = rows.next()? {
+            let entry = steps.entry(r.get(0)?).or_default();
+            let (kind, from, to) = (r.get_ref(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?);
+            let ended = r.get_ref(4)?;
+            let ran = |slot: &mut Option<(bool, bool)>| {
+                let (done, skipped) = slot.get_or_insert((false, false));
+                *done |= ended == ValueRef::Text(b"done");
+                *skipped |= ended == ValueRef::Text(b"skipped");
+            };
+            match kind {
+                ValueRef::Text(b"pump") => {
+                    entry.pump_start = Some(entry.pump_start.map_or(from, |s| s.min(from)));
+                    entry.pump_ms += to - from;
+                }
+                ValueRef::Text(b"warm_up") => ran(&mut entry.warm_up),
+                ValueRef::Text(b"massage") => ran(&mut entry.massage),
+                _ => {}
+            }
+        }
+
+        // Let-downs, and changes of side, of the window's sessions.
+        #[derive(Default)]
+        struct Marks {
+            letdowns: Vec<i64>,
+            side: Option<String>,
+            switches: u32,
+        }
+        let mut marks: HashMap<i64, Marks> = HashMap::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT e.session_id, e.kind, e.active_ms, e.data_json FROM sessions s
+               JOIN events e ON e.session_id = s.id
+             WHERE s.status = 'finished' AND s.started_ms >= ?1 AND s.started_ms < ?2
+               AND e.kind IN ('let_down', 'side')
+             ORDER BY e.session_id, e.seq",
+        )?;
+        let mut rows = stmt.query(params![from_ms, to_ms])?;
+        while let Some(r) = rows.next()? {
+            let entry = marks.entry(r.get(0)?).or_default();
+            let kind: String = r.get(1)?;
+            if kind == "let_down" {
+                entry.letdowns.push(r.get(2)?);
+                continue;
+            }
+            let side = serde_json::from_str::<serde_json::Value>(&r.get::<_, String>(3)?)
+                .ok()
+                .and_then(|v| v.get("side")?.as_str().map(str::to_string));
+            if entry.side.is_some() && side != entry.side {
+                entry.switches += 1;
+            }
+            entry.side = side.or(entry.side.take());
+        }
+        let mut stored: HashMap<i64, Vec<(String, bool)>> = HashMap::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT f.session_id, f.factor, f.value FROM sessions s
+               JOIN session_factors f ON f.session_id = s.id
+             WHERE s.status = 'finished' AND s.started_ms >= ?1 AND s.started_ms < ?2",
+        )?;
+        let mut rows = stmt.query(params![from_ms, to_ms])?;
+        while let Some(r) = rows.next()? {
+            let value: f64 = r.get(2)?;
+            stored
+                .entry(r.get(0)?)
+                .or_default()
+                .push((r.get(1)?, value != 0.0));
+        }
+
+        let mut table = Table::default();
+        for h in heads {
+            let local = local_time(h.started_ms, h.offset_min);
+            let Marks {
+                letdowns, switches, ..
+            } = marks.remove(&h.id).unwrap_or_default();
+            let st = steps.remove(&h.id).unwrap_or_default();
+            let letdowns_s = st
+                .pump_start
+                .map(|start| {
+                    // One before pumping began (in the massage, say) came at 0 s.
+                    letdowns
+                        .iter()
+                        .map(|&at| (at - start).max(0) as f64 / 1000.0)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let row = Row {
+                band: (local.hour() / (24 / u32::from(BANDS))) as u8,
+                letdowns_s,
+                pumped: st.pump_start.is_some(),
+                volume_ml: h.volume,
+                pump_minutes: st.pump_start.map(|_| st.pump_ms as f64 / 60_000.0),
+            };
+            let mut factors: Vec<(&str, bool)> = vec![
+                (SWITCHED_SIDES, switches >= 1),
+                (
+                    WEEKEND,
+                    matches!(local.weekday(), Weekday::Sat | Weekday::Sun),
+                ),
+            ];
+            if let Some((done, skipped)) = st.warm_up {
+                factors.push((WARM_UP_FULL, done && !skipped));
+            }
+            if let Some((done, skipped)) = st.massage {
+                factors.push((MASSAGE_FULL, done && !skipped));
+            }
+            // The first session of all had a long gap before it too.
+            let gap = previous_end.map_or(i64::MAX, |end| h.started_ms - end);
+            factors.push((LONG_GAP, gap >= LONG_GAP_MS));
+            previous_end = h.ended_ms.or(previous_end);
+            let kept = stored.remove(&h.id).unwrap_or_default();
+            factors.extend(kept.iter().map(|(name, v)| (name.as_str(), *v)));
+            table.push(row, &factors);
+        }
+        Ok(table)
+    }
+}
