@@ -969,6 +969,30 @@ mod tests {
             d.session_factors(id).unwrap(),
             vec![(FACTOR_HIDE_CONTROLS.to_string(), 1.0)]
         );
+        // Counted as they happen (discreet mode), from 0 when not yet there.
+        d.add_to_factor(id, "discreet", 1.0).unwrap();
+        d.add_to_factor(id, "discreet", 1.0).unwrap();
+        // The finish sheet's chips go in with the rest of the finish.
+        let session = Session::new(routine, &start_event(1_000));
+        let finish = Finish {
+            factors: vec![("did:a drink".into(), 1.0), ("did:at work".into(), 0.0)],
+            ..Finish::default()
+        };
+        d.finish_session(id, &session, &finish, 2_000, 60).unwrap();
+        assert_eq!(
+            d.session_factors(id).unwrap(),
+            vec![
+                ("did:a drink".to_string(), 1.0),
+                ("did:at work".to_string(), 0.0),
+                ("discreet".to_string(), 2.0),
+                (FACTOR_HIDE_CONTROLS.to_string(), 1.0)
+            ]
+        );
+        // The page cannot set factors itself.
+        let from_page: Finish =
+            serde_json::from_str(r#"{"did":["a drink"],"factors":[["did:x",1]]}"#)
+                .unwrap_or_default();
+        assert!(from_page.factors.is_empty());
         d.conn
             .execute("DELETE FROM sessions WHERE id = ?1", [id])
             .unwrap();

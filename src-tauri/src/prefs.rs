@@ -328,6 +328,44 @@ impl Draft {
 mod tests {
     use super::*;
 
+    #[test]
+    fn chips_are_tidied_and_each_one_offered_is_recorded_ticked_or_not() {
+        let diary = Diary::open_in_memory().unwrap();
+        assert_eq!(Prefs::load(&diary).chips, default_chips());
+        let prefs = Prefs::change(
+            &diary,
+            change(r#"{"chips":[" tea ","", "Tea", "walk"]}"#).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(prefs.chips, ["tea", "walk"]);
+        for bad in [
+            format!(r#"{{"chips":["{}"]}}"#, "x".repeat(33)),
+            format!(
+                r#"{{"chips":{:?}}}"#,
+                (0..13).map(|n| format!("c{n}")).collect::<Vec<_>>()
+            ),
+        ] {
+            assert!(
+                Prefs::change(&diary, change(&bad).unwrap()).is_err(),
+                "{bad}"
+            );
+            assert_eq!(
+                Prefs::load(&diary).chips,
+                ["tea", "walk"],
+                "{bad} changed nothing"
+            );
+        }
+        let offered = prefs.chips;
+        let ticked = ["walk".to_string(), "renamed since".to_string()];
+        assert_eq!(
+            chip_factors(&offered, &ticked),
+            [("did:tea".to_string(), 0.0), ("did:walk".to_string(), 1.0)]
+        );
+        let kept = Prefs::remember_chips(&diary, vec!["walk".into()]).unwrap();
+        assert_eq!(Prefs::load(&diary).last_chips, ["walk"]);
+        assert_eq!(kept.chips, ["tea", "walk"]);
+    }
+
     fn change(json: &str) -> std::result::Result<PrefsChange, serde_json::Error> {
         serde_json::from_str(json)
     }
