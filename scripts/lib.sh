@@ -11,7 +11,8 @@ APP_PACKAGES=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev li
 # A virtual screen, the WebDriver bridge, a sound server and the tools tests use.
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver pulseaudio pulseaudio-utils sox imagemagick
   dbus-x11 dbus-daemon x11-utils sqlite3 ffmpeg espeak-ng xdotool rpm iproute2 faketime
-  opus-tools libheif-examples libvips-tools python3 gstreamer1.0-tools)
+  opus-tools libheif-examples libvips-tools python3 gstreamer1.0-tools
+  python3-dbusmock)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

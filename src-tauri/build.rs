@@ -53,6 +53,9 @@ fn letdown_commands() -> &'static [&'static str] {
         "diary_charts",
         "diary_report",
         "diary_insights",
+        "schedule_status",
+        "snooze_reminder",
+        "pause_reminders_today",
         "export_diary",
         "print_report",
     ]

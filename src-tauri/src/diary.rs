@@ -516,6 +516,19 @@ impl Diary {
         Ok(())
     }
 
+    /// When the newest finished session started and ended (UTC ms).
+    pub fn last_session_times(&self) -> Result<Option<(i64, i64)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT started_ms, coalesce(ended_ms, started_ms) FROM sessions
+                 WHERE status = 'finished' ORDER BY started_ms DESC, id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Adds `by` to a factor of a session (from 0 when it has none yet), as
     /// when the parent steps away into discreet mode or turns on the guide.
     pub fn add_to_factor(&self, session_id: i64, factor: &str, by: f64) -> Result<()> {

@@ -17,7 +17,9 @@ pub mod media;
 pub mod prefs;
 pub mod probe;
 pub mod recovery;
+mod reminder;
 pub mod routine;
+pub mod schedule;
 #[doc(hidden)]
 pub mod seed;
 pub mod session;
@@ -112,6 +114,9 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::diary::undelete_session,
             commands::diary::diary_charts,
             commands::diary::diary_insights,
+            commands::prefs::schedule_status,
+            commands::prefs::snooze_reminder,
+            commands::prefs::pause_reminders_today,
             commands::diary::diary_report,
             commands::diary::export_diary,
             commands::diary::print_report,

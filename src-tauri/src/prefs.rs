@@ -84,6 +84,11 @@ pub struct Prefs {
     pub last_chips: Vec<String>,
     /// The "What works for you" finding the parent hid from the idle screen.
     pub dismissed_finding: String,
+    /// When sessions are due (off until the parent turns it on).
+    pub schedule: crate::schedule::Schedule,
+    /// The reminder says "Time to pump" and when the last session was,
+    /// instead of the discreet "Time for your break".
+    pub reminder_detail: bool,
 }
 
 /// Chips from lactation guidance on helping the let-down, editable.
@@ -120,6 +125,8 @@ impl Default for Prefs {
             chips: default_chips(),
             last_chips: Vec::new(),
             dismissed_finding: String::new(),
+            schedule: crate::schedule::Schedule::default(),
+            reminder_detail: false,
         }
     }
 }
@@ -140,6 +147,8 @@ pub struct PrefsChange {
     pub hide_controls: Option<bool>,
     pub chips: Option<Vec<String>>,
     pub dismissed_finding: Option<String>,
+    pub schedule: Option<crate::schedule::Schedule>,
+    pub reminder_detail: Option<bool>,
 }
 
 impl Prefs {
@@ -182,6 +191,9 @@ impl Prefs {
             prefs.chips = tidy_chips(&chips)?;
             prefs.last_chips.retain(|c| prefs.chips.contains(c));
         }
+        if let Some(schedule) = change.schedule {
+            prefs.schedule = schedule.validated()?;
+        }
         if let Some(key) = change.dismissed_finding {
             prefs.dismissed_finding = key.chars().take(200).collect();
         }
@@ -196,6 +208,7 @@ impl Prefs {
         set(&mut prefs.welcome_done, change.welcome_done);
         set(&mut prefs.drink_nudge, change.drink_nudge);
         set(&mut prefs.hide_controls, change.hide_controls);
+        set(&mut prefs.reminder_detail, change.reminder_detail);
         prefs.unit = change.unit.unwrap_or(prefs.unit);
         prefs.theme = change.theme.unwrap_or(prefs.theme);
         prefs.save(diary)

@@ -21,6 +21,16 @@ use crate::routine::StepKind;
 pub const SESSION_CHANGED: &str = "session://changed";
 pub const SOUND_STATUS: &str = "audio://status";
 pub const DIARY_FILE: &str = "diary.sqlite3";
+/// A reminder was shown (the calm screen offers a snooze); its payload is the due time.
+pub const REMINDER_SHOWN: &str = "reminder://shown";
+/// The parent clicked a reminder: the window comes to the front, ready to start.
+pub const REMINDER_OPENED: &str = "reminder://opened";
+/// The settings key of what the reminder has handled (`schedule::Reminders`).
+const REMINDERS_KEY: &str = "reminders";
+/// The longest the timer sleeps while a reminder is ahead: a monotonic sleep
+/// does not count time the laptop spends suspended, so a reminder due while
+/// it slept is found at most this long after waking.
+const REMINDER_RECHECK: Duration = Duration::from_secs(300);
 
 /// When the recording plays during a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -105,6 +115,8 @@ struct Inner {
     sounding: bool,
     /// A damaged diary that was kept aside and repaired, said when the window opens.
     repaired: Option<String>,
+    /// The reminder's own memory: what it handled, a snooze, a pause.
+    reminders: crate::schedule::Reminders,
 }
 
 /// An open diary: its engine and the data folder's lock, held while it is open.
@@ -132,6 +144,14 @@ impl Inner {
     fn adopt(&mut self, opened: Opened) {
         self.sound = SoundPrefs::load(&opened.engine);
         self.prefs = Prefs::load(opened.engine.diary());
+        self.reminders = opened
+            .engine
+            .diary()
+            .setting(REMINDERS_KEY)
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
         self.diary = Ok(opened);
     }
 }
@@ -190,6 +210,7 @@ impl AppState {
             previewing: false,
             sounding: false,
             repaired: startup_notice,
+            reminders: Default::default(),
         };
         match diary {
             Ok(opened) => inner.adopt(opened),
@@ -302,7 +323,14 @@ impl AppState {
         if next.breathing && !inner.prefs.breathing {
             record_in_session(engine, crate::insights::BREATHING);
         }
+        if next.schedule != inner.prefs.schedule && inner.reminders.snoozed_until.is_some() {
+            // A new schedule: a snooze from the old one is forgotten.
+            inner.reminders.snoozed_until = None;
+            let _ = self.keep_reminders(&inner);
+        }
         inner.prefs = next.clone();
+        // The schedule may have changed: the timer looks again.
+        let _ = self.wake.send(());
         Ok(next)
     }
 
@@ -463,8 +491,126 @@ impl AppState {
         }
     }
 
+    /// What the reminder should do now, from the schedule, the diary's last
+    /// session and what it has handled.
+    fn reminder_action(
+        inner: &Inner,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::schedule::Action {
+        let quiet = inner.discreet || inner.engine().is_some_and(|e| e.session_id().is_some());
+        let at = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+        let last = inner
+            .engine()
+            .and_then(|e| e.diary().last_session_times().ok().flatten())
+            .map(|(s, e)| (at(s), at(e)));
+        inner
+            .prefs
+            .schedule
+            .decide(last, &inner.reminders, quiet, now, &chrono::Local)
+    }
+
+    /// How long the timer may sleep before the reminder needs a look.
+    fn reminder_wait(&self) -> Option<Duration> {
+        let now = chrono::Utc::now();
+        match Self::reminder_action(&self.inner(), now) {
+            crate::schedule::Action::Wait(None) => None,
+            crate::schedule::Action::Wait(Some(at)) => Some(
+                (at - now)
+                    .to_std()
+                    .unwrap_or_default()
+                    .min(REMINDER_RECHECK),
+            ),
+            _ => Some(Duration::ZERO),
+        }
+    }
+
+    /// Shows the reminder that is due, once, or lets it pass quietly.
+    fn remind<R: Runtime>(&self, app: &AppHandle<R>) {
+        let now = chrono::Utc::now();
+        let (due, detail) = {
+            let mut inner = self.inner();
+            let due = match Self::reminder_action(&inner, now) {
+                crate::schedule::Action::Wait(_) => return,
+                crate::schedule::Action::Skip(_) => None,
+                crate::schedule::Action::Remind(due) => Some(due),
+            };
+            inner.reminders.handle(now);
+            if let (Some(engine), Ok(json)) =
+                (inner.engine(), serde_json::to_string(&inner.reminders))
+            {
+                let _ = engine.diary().set_setting(REMINDERS_KEY, &json);
+            }
+            let last = inner
+                .engine()
+                .and_then(|e| e.diary().last_session_times().ok().flatten());
+            let text = crate::reminder::text(
+                inner.prefs.reminder_detail,
+                last.map(|(_, ended)| ended),
+                now.timestamp_millis(),
+            );
+            (due, text)
+        };
+        if let Some(due) = due {
+            crate::reminder::show(app, detail);
+            let _ = app.emit(REMINDER_SHOWN, due.timestamp_millis());
+        }
+    }
+
+    /// The last session, the next reminder and what the reminder last did.
+    pub fn schedule_status(&self) -> Result<ScheduleStatus> {
+        let inner = self.inner();
+        let engine = inner.engine().ok_or_else(|| self.unopened(&inner))?;
+        let last = engine.diary().last_session_times()?;
+        let at = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+        let ms = |t: chrono::DateTime<chrono::Utc>| t.timestamp_millis();
+        let next = inner.prefs.schedule.next_reminder(
+            last.map(|(s, e)| (at(s), at(e))),
+            inner.reminders.handled,
+            chrono::Utc::now(),
+            &chrono::Local,
+        );
+        Ok(ScheduleStatus {
+            on: inner.prefs.schedule.kind != crate::schedule::Kind::Off,
+            last_ended_ms: last.map(|(_, e)| e),
+            next_due_ms: inner.reminders.snoozed_until.or(next).map(ms),
+            reminded_ms: inner.reminders.handled.map(ms),
+            snoozed_until_ms: inner.reminders.snoozed_until.map(ms),
+            paused_today: inner.reminders.paused_on == Some(chrono::Local::now().date_naive()),
+        })
+    }
+
+    /// "Remind me in 15 (or 30) minutes", from the notification or the calm screen.
+    pub fn snooze(&self, minutes: u32) -> Result<()> {
+        let mut inner = self.inner();
+        let until = chrono::Utc::now() + chrono::Duration::minutes(i64::from(minutes.clamp(5, 60)));
+        inner.reminders.snoozed_until = Some(until);
+        self.keep_reminders(&inner)?;
+        drop(inner);
+        let _ = self.wake.send(());
+        Ok(())
+    }
+
+    /// "Pause reminders today".
+    pub fn pause_reminders_today(&self) -> Result<()> {
+        let mut inner = self.inner();
+        inner.reminders.paused_on = Some(chrono::Local::now().date_naive());
+        inner.reminders.snoozed_until = None;
+        self.keep_reminders(&inner)?;
+        drop(inner);
+        let _ = self.wake.send(());
+        Ok(())
+    }
+
+    fn keep_reminders(&self, inner: &Inner) -> Result<()> {
+        let engine = inner.engine().ok_or_else(|| self.unopened(inner))?;
+        let json =
+            serde_json::to_string(&inner.reminders).map_err(|e| Error::Invalid(e.to_string()))?;
+        engine.diary().set_setting(REMINDERS_KEY, &json)
+    }
+
     /// Moves the session on by the clock, and says so if a step ended.
     fn tick<R: Runtime>(&self, app: &AppHandle<R>) {
+        self.remind(app);
         let finished = self.lock().and_then(|mut e| e.tick());
         if let Ok(finished) = finished {
             if !finished.is_empty() {
@@ -507,14 +653,32 @@ impl AppState {
     }
 }
 
+/// What the idle screen says of the schedule (times in UTC ms).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScheduleStatus {
+    pub on: bool,
+    pub last_ended_ms: Option<i64>,
+    pub next_due_ms: Option<i64>,
+    /// When a reminder was last shown or let pass.
+    pub reminded_ms: Option<i64>,
+    pub snoozed_until_ms: Option<i64>,
+    pub paused_today: bool,
+}
+
 /// Sleeps until the engine's next deadline (or a wake), then ticks it.
 fn start_timer<R: Runtime>(handle: AppHandle<R>, wake: mpsc::Receiver<()>) {
     let spawned = std::thread::Builder::new()
         .name("letdown-timer".into())
         .spawn(move || loop {
-            let wait = handle
-                .try_state::<AppState>()
-                .and_then(|s| s.lock().ok().and_then(|e| e.next_wake()))
+            let state = handle.try_state::<AppState>();
+            let session = state
+                .as_ref()
+                .and_then(|s| s.lock().ok().and_then(|e| e.next_wake()));
+            let reminder = state.as_ref().and_then(|s| s.reminder_wait());
+            let wait = [session, reminder]
+                .into_iter()
+                .flatten()
+                .min()
                 .unwrap_or(Duration::from_secs(3600));
             match wake.recv_timeout(wait) {
                 Ok(()) | Err(RecvTimeoutError::Timeout) => {

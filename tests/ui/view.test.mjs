@@ -294,3 +294,38 @@ test("the live hint says when the next let-down usually comes, then suggests, wh
   assert.equal(letdownHint(pumping(800, [110, 300]), { ...pattern, usual: [...pattern.usual, { nth: 3, median_s: 700, low_s: 650, high_s: 750, sessions: 9 }], gaps_s: [420, 100] }, 0, { recording: true }).text, SLOW_SUGGESTIONS[2]);
   for (const text of SLOW_SUGGESTIONS) assert.doesNotMatch(text, /!|now|must|urgent/i);
 });
+
+test("the schedule's line on the idle screen says the facts, calmly", async () => {
+  const { scheduleLine, offersSnooze, parseTimes } = await import("../../ui/js/view.js");
+  // Local times, so the test reads the same in any time zone.
+  const at = (d, h, m) => new Date(2026, 11, d, h, m).getTime();
+  const now = at(2, 11, 50);
+  const status = { on: true, last_ended_ms: at(2, 9, 10), next_due_ms: at(2, 14, 30), reminded_ms: null, snoozed_until_ms: null, paused_today: false };
+  assert.equal(scheduleLine(status, now), "Last session 2 h 40 min ago · next around 14:30");
+  assert.equal(scheduleLine({ ...status, last_ended_ms: at(2, 11, 25) }, now), "Last session 25 min ago · next around 14:30");
+  assert.equal(scheduleLine({ ...status, last_ended_ms: at(2, 11, 50) }, now), "Last session just now · next around 14:30");
+  assert.equal(scheduleLine({ ...status, last_ended_ms: at(2, 8, 50) }, now), "Last session 3 h ago · next around 14:30");
+  assert.equal(scheduleLine({ ...status, next_due_ms: at(3, 8, 30) }, now), "Last session 2 h 40 min ago · next tomorrow around 08:30");
+  assert.equal(scheduleLine({ ...status, next_due_ms: at(7, 8, 30) }, now), "Last session 2 h 40 min ago · next Mon around 08:30");
+  assert.equal(scheduleLine({ ...status, next_due_ms: at(2, 11, 40) }, now), "Last session 2 h 40 min ago · next was due around 11:40");
+  assert.equal(scheduleLine({ ...status, paused_today: true }, now), "Last session 2 h 40 min ago · no more reminders today");
+  // Off: nothing; on, before the first session, only when the next is due.
+  assert.equal(scheduleLine({ ...status, on: false }, now), null);
+  assert.equal(scheduleLine({ ...status, last_ended_ms: null }, now), "Next around 14:30");
+  assert.equal(scheduleLine({ ...status, last_ended_ms: null, next_due_ms: null }, now), null);
+  assert.equal(scheduleLine(null, now), null);
+  for (const line of [scheduleLine(status, now), scheduleLine({ ...status, next_due_ms: at(2, 11, 40) }, now)]) assert.doesNotMatch(line, /late|missed|overdue|!/i);
+
+  // "Remind me later" for half an hour after a reminder, until a session or a snooze.
+  const reminded = { ...status, reminded_ms: at(2, 11, 40) };
+  assert.equal(offersSnooze(reminded, now), true);
+  assert.equal(offersSnooze(reminded, at(2, 12, 11)), false, "half an hour on");
+  assert.equal(offersSnooze({ ...reminded, last_ended_ms: at(2, 11, 45) }, now), false, "pumped since");
+  assert.equal(offersSnooze({ ...reminded, snoozed_until_ms: at(2, 12, 5) }, now), false);
+  assert.equal(offersSnooze({ ...reminded, on: false }, now), false);
+  assert.equal(offersSnooze(status, now), false);
+
+  assert.deepEqual(parseTimes("10:00, 13:30;16.05 9:00"), ["10:00:00", "13:30:00", "16:05:00", "09:00:00"]);
+  assert.deepEqual(parseTimes(""), []);
+  for (const bad of ["25:00", "10:60", "noon", "10", "10:0"]) assert.equal(parseTimes(bad), null, bad);
+});

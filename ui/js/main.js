@@ -12,6 +12,7 @@ import { setupSound } from "./sound.js";
 import { setupSession } from "./session.js";
 import { setupFade } from "./fade.js";
 import { setupInsights } from "./insights.js";
+import { setupSchedule } from "./schedule.js";
 
 // Times on the way to the first paint (ms since the page began loading),
 // reported with `ui_ready` for the start-up benchmark.
@@ -61,6 +62,7 @@ const prefs = setupPrefs({ store, notice: messages });
 const photo = setupPhoto({ store, notice: messages });
 setupFade({ store });
 const insights = setupInsights({ store, actions: { changePrefs: prefs.changePrefs } });
+const schedule = setupSchedule({ store, notice: messages });
 const sound = setupSound({ store, notice: messages });
 const session = setupSession({
   store,
@@ -82,7 +84,7 @@ store.subscribe(({ dialog }, before) => {
 // The settings' and the diary's code is loaded the first time they open: the
 // first paint does not need it.
 let settings = null;
-function openSettings() {
+function openSettings(options = {}) {
   settings ??= import("./settings.js").then((code) =>
     code.setupSettings({
       store,
@@ -98,7 +100,7 @@ function openSettings() {
       },
     }),
   );
-  return settings.then((part) => part.open());
+  return settings.then((part) => part.open(options));
 }
 
 let diary = null;
@@ -110,7 +112,9 @@ function openDiary() {
   return diary.then((code) => code.openDiary());
 }
 
-$("footer-settings").addEventListener("click", openSettings);
+$("footer-settings").addEventListener("click", () => openSettings());
+// The welcome offers the schedule once; it stays off unless the parent sets it.
+$("welcome-schedule").addEventListener("click", () => openSettings({ at: "schedule" }));
 $("footer-diary").addEventListener("click", openDiary);
 
 /** What a drop hands over (exported for the end-to-end tests, which
@@ -150,6 +154,7 @@ async function start() {
   ]);
   marks.listening = performance.now();
   insights.refresh();
+  await schedule.listen();
   // The answer may be older than the listeners: the sound device may have
   // opened (or failed), or a session's step ended, before anyone listened.
   // Errors were said with the answer already.
@@ -198,6 +203,7 @@ async function readDiaryAgain() {
   const boot = await attempt(() => ipc.call("startup"));
   if (boot) await showDiaryParts(boot);
   insights.refresh();
+  schedule.refresh();
 }
 
 /** "Try again" on a diary that could not be opened (a full disk, another

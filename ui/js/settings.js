@@ -1,7 +1,7 @@
 // Settings, loaded the first time they open: the photos, the sound and the
 // parent's choices, the routine editor, and the diary's daily copies.
 import * as ipc from "./ipc.js";
-import { STEP_NAMES, clipText } from "./view.js";
+import { STEP_NAMES, clipText, parseTimes } from "./view.js";
 import { setupFocus } from "./focus.js";
 
 const $ = (id) => document.getElementById(id);
@@ -29,6 +29,57 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
     // Not while the parent is typing it.
     if (document.activeElement !== $("baby-name")) $("baby-name").value = prefs.baby_name;
     if (document.activeElement !== $("pref-chips")) $("pref-chips").value = (prefs.chips ?? []).join(", ");
+    renderSchedule(prefs.schedule);
+    $("reminder-detail").checked = prefs.reminder_detail;
+  }
+
+  /** The schedule's controls, as the prefs hold it; only what the kind uses shows. */
+  function renderSchedule(s) {
+    if (!s) return;
+    if ($("schedule-every").options.length === 0) buildSchedule();
+    $("schedule-kind").value = s.kind;
+    $("schedule-every").value = String(s.every_min);
+    if (document.activeElement !== $("schedule-times")) $("schedule-times").value = s.times.map((t) => t.slice(0, 5)).join(", ");
+    s.days.forEach((on, i) => ($(`schedule-day-${i}`).checked = on));
+    $("schedule-from").value = s.from.slice(0, 5);
+    $("schedule-to").value = s.to.slice(0, 5);
+    $("schedule-every-label").hidden = s.kind !== "every";
+    $("schedule-times-label").hidden = s.kind !== "times";
+    $("schedule-times-help").hidden = s.kind !== "times";
+    for (const input of [$("schedule-from"), $("schedule-to"), ...$("schedule-days").querySelectorAll("input")]) input.disabled = s.kind === "off";
+  }
+
+  /** The schedule's fixed choices: every 2 to 4 hours in 15-minute steps, the days of the week. */
+  function buildSchedule() {
+    for (let minutes = 120; minutes <= 240; minutes += 15) {
+      const label = `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
+      $("schedule-every").append(new Option(label, String(minutes)));
+    }
+    $("schedule-days").replaceChildren(
+      ...["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map((day, i) => {
+        const label = document.createElement("label");
+        label.append(Object.assign(document.createElement("input"), { type: "checkbox", id: `schedule-day-${i}` }), day);
+        return label;
+      }),
+    );
+  }
+
+  /** The schedule as the controls show it, or null (and a message) if a time is not one. */
+  function readSchedule() {
+    const times = parseTimes($("schedule-times").value);
+    if (times === null) {
+      show("Type the times like 10:00, 13:30, separated by commas.");
+      return null;
+    }
+    const time = (id) => `${$(id).value || "00:00"}:00`;
+    return {
+      kind: $("schedule-kind").value,
+      every_min: Number($("schedule-every").value),
+      times,
+      days: [...Array(7).keys()].map((i) => $(`schedule-day-${i}`).checked),
+      from: time("schedule-from"),
+      to: time("schedule-to"),
+    };
   }
 
   function renderSound(sound) {
@@ -208,9 +259,16 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
     ["theme", () => ({ theme: $("theme").value })],
     ["baby-name", () => ({ baby_name: $("baby-name").value })],
     ["pref-chips", () => ({ chips: $("pref-chips").value.split(",") })],
+    ["reminder-detail", () => ({ reminder_detail: $("reminder-detail").checked })],
   ]) {
     $(id).addEventListener("change", () => changePrefs(change()));
   }
+  $("schedule").addEventListener("change", async (event) => {
+    if (event.target.id === "reminder-detail") return;
+    const schedule = readSchedule();
+    // Refused (here or by Rust): the controls go back to what is kept.
+    if (!schedule || !(await changePrefs({ schedule }))) renderSchedule(store.get().prefs?.schedule);
+  });
   $("sound-mode").addEventListener("change", () => changeSound({ mode: $("sound-mode").value }));
   $("settings-volume").addEventListener("change", () => changeSound({ volume: Number($("settings-volume").value) }));
   $("settings-preview").addEventListener("click", togglePreview);
@@ -225,13 +283,18 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
     $("backup-list").querySelector(`[data-backup="${name}"]`)?.focus();
   });
 
-  /** Opens the settings, their lists built first so the dialog opens on them. */
-  function open() {
+  /** Opens the settings, their lists built first so the dialog opens on them;
+   * `at: "schedule"` opens them at the schedule (from the welcome). */
+  function open({ at } = {}) {
     const { photos } = store.get();
     renderPhotoList(photos);
     renderRoutineEditor();
     store.set({ dialog: "settings" });
     renderBackups();
+    if (at === "schedule") {
+      $("schedule").scrollIntoView({ block: "start" });
+      $("schedule-kind").focus();
+    }
   }
 
   return { open };

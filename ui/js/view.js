@@ -226,6 +226,66 @@ export function videoShouldPlay({ phase, discreet, hidden, reducedMotion }) {
   return phase !== "paused" && !discreet && !hidden && !reducedMotion;
 }
 
+/** "14:30" in local time. */
+function clockTime(ms) {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
+/** "2 h 40 min", "25 min", "just now". */
+function sinceText(ms) {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes < 1) return null;
+  if (minutes < 60) return `${minutes} min`;
+  const m = minutes % 60;
+  return m ? `${Math.floor(minutes / 60)} h ${m} min` : `${Math.floor(minutes / 60)} h`;
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+/** The idle screen's schedule line: the facts, calmly; nothing counts down.
+ * Null with the schedule off (the screen stays as quiet as it was). */
+export function scheduleLine(status, nowMs) {
+  if (!status?.on) return null;
+  const parts = [];
+  if (status.last_ended_ms !== null && status.last_ended_ms !== undefined) {
+    const since = sinceText(nowMs - status.last_ended_ms);
+    parts.push(since ? `Last session ${since} ago` : "Last session just now");
+  }
+  if (status.paused_today) parts.push("no more reminders today");
+  else if (status.next_due_ms) {
+    const due = new Date(status.next_due_ms);
+    const today = new Date(nowMs);
+    const tomorrow = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1);
+    let day = "";
+    if (due.toDateString() === tomorrow.toDateString()) day = "tomorrow ";
+    else if (due.toDateString() !== today.toDateString()) day = `${WEEKDAYS[due.getDay()]} `;
+    parts.push(status.next_due_ms <= nowMs ? `next was due around ${clockTime(status.next_due_ms)}` : `next ${day}around ${clockTime(status.next_due_ms)}`);
+  }
+  const line = parts.join(" · ");
+  return line ? line[0].toUpperCase() + line.slice(1) : null;
+}
+
+/** Whether the calm screen offers "remind me later": a reminder came in the
+ * last half hour and no session has ended since. */
+export function offersSnooze(status, nowMs) {
+  const shown = status?.reminded_ms;
+  if (!status?.on || !shown || status.paused_today) return false;
+  const snoozed = status.snoozed_until_ms > nowMs;
+  return !snoozed && nowMs - shown < 30 * 60_000 && shown > (status.last_ended_ms ?? -Infinity);
+}
+
+/** "10:00, 13:30" → ["10:00:00", "13:30:00"], or null if any is not a time. */
+export function parseTimes(text) {
+  const times = [];
+  for (const part of text.split(/[,;\s]+/).filter(Boolean)) {
+    const m = /^(\d{1,2})[:.](\d{2})$/.exec(part);
+    if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
+    times.push(`${m[1].padStart(2, "0")}:${m[2]}:00`);
+  }
+  return times;
+}
+
 const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"];
 /** What the guidance suggests when a let-down is slower than usual, in turn;
  * the last only while the baby's own recording can be heard. */

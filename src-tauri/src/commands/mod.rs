@@ -290,6 +290,10 @@ mod tests {
         .unwrap();
         assert_eq!(events["changed"], crate::state::SESSION_CHANGED);
         assert_eq!(events["audio"], crate::state::SOUND_STATUS);
+        let reminders: serde_json::Value =
+            serde_json::from_str(ui_constant("REMINDER_EVENTS")).unwrap();
+        assert_eq!(reminders["shown"], crate::state::REMINDER_SHOWN);
+        assert_eq!(reminders["opened"], crate::state::REMINDER_OPENED);
         let base = |name| serde_json::from_str::<String>(ui_constant(name)).unwrap();
         let here = if cfg!(windows) {
             "MEDIA_BASE_WINDOWS"

@@ -7,6 +7,28 @@ use crate::error::{Error, Result};
 use crate::prefs::{Draft, Prefs, PrefsChange};
 use crate::state::AppState;
 
+/// The last session and when the next is due, for the idle screen's line.
+#[tauri::command]
+pub fn schedule_status(state: State<'_, AppState>) -> Result<crate::state::ScheduleStatus> {
+    state.schedule_status()
+}
+
+/// "Remind me in 15 (or 30) minutes" on the calm screen.
+#[tauri::command]
+pub fn snooze_reminder(state: State<'_, AppState>, minutes: u32) -> Result<()> {
+    if ![15, 30].contains(&minutes) {
+        return Err(Error::Invalid(
+            "A reminder can wait 15 or 30 minutes.".into(),
+        ));
+    }
+    state.snooze(minutes)
+}
+
+#[tauri::command]
+pub fn pause_reminders_today(state: State<'_, AppState>) -> Result<()> {
+    state.pause_reminders_today()
+}
+
 #[tauri::command]
 pub fn get_prefs(state: State<'_, AppState>) -> Prefs {
     state.prefs()
