@@ -197,19 +197,43 @@ pub fn daily_volume(days: &[NaiveDate], points: &[Point], unit: Unit) -> String 
     frame.finish(points.iter().all(|p| p.total_ml.is_none()))
 }
 
+/// A dot chart's y axis: the lowest top for it, so few or no sessions keep
+/// distinct labels, and a level to draw across with its words (the schedule's aim).
+struct Axis {
+    floor: f64,
+    line: Option<(f64, String)>,
+}
+
+impl Axis {
+    fn from(floor: f64) -> Axis {
+        Axis { floor, line: None }
+    }
+}
+
 /// One dot per session at its start time within its day, `value` high.
 fn dots(
     title: &str,
     days: &[NaiveDate],
     points: &[Point],
     value: impl Fn(&Point) -> Option<f64>,
-    // The lowest top for the y axis, so few or no sessions keep distinct labels.
-    floor: f64,
+    Axis { floor, line }: Axis,
     y_label: impl Fn(f64) -> String,
     describe: impl Fn(&Point, f64) -> String,
 ) -> String {
     let max = points.iter().filter_map(&value).fold(floor, f64::max);
+    let max = line.as_ref().map_or(max, |(v, _)| max.max(v * 1.15));
     let mut frame = Frame::new(title, days, max, &y_label);
+    if let Some((v, words)) = &line {
+        let y = frame.y(*v);
+        let _ = write!(
+            frame.svg,
+            r#"<line class="target" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="axis" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+            W - RIGHT,
+            W - RIGHT - 2.0,
+            y - 4.0,
+            esc(words)
+        );
+    }
     let slot = Frame::slot(days.len());
     let mut any = false;
     for p in points {
@@ -244,7 +268,7 @@ pub fn first_letdown(days: &[NaiveDate], points: &[Point]) -> String {
         days,
         points,
         |p| p.first_letdown_ms.map(|ms| ms as f64 / 60_000.0),
-        4.0,
+        Axis::from(4.0),
         |v| format!("{v} min"),
         |p, v| format!("{}: first let-down after {}", when(p), minutes(v)),
     )
@@ -257,7 +281,7 @@ pub fn letdowns(days: &[NaiveDate], points: &[Point]) -> String {
         days,
         points,
         |p| Some(f64::from(p.letdowns)),
-        4.0,
+        Axis::from(4.0),
         |v| format!("{v}"),
         |p, v| {
             format!(
@@ -269,14 +293,17 @@ pub fn letdowns(days: &[NaiveDate], points: &[Point]) -> String {
     )
 }
 
-/// Hours since the session before.
-pub fn intervals(days: &[NaiveDate], points: &[Point]) -> String {
+/// Hours since the session before, with the schedule's aim (hours) as a line.
+pub fn intervals(days: &[NaiveDate], points: &[Point], target_h: Option<f64>) -> String {
     dots(
         "Time between sessions",
         days,
         points,
         |p| p.interval_ms.map(|ms| ms as f64 / 3_600_000.0),
-        4.0,
+        Axis {
+            floor: 4.0,
+            line: target_h.map(|h| (h, format!("your schedule: {}", hours(h)))),
+        },
         |v| format!("{v} h"),
         |p, v| format!("{}: {} after the session before", when(p), hours(v)),
     )
@@ -307,13 +334,20 @@ pub struct Charts {
     pub intervals: String,
 }
 
-pub fn all(from: NaiveDate, to: NaiveDate, points: &[Point], unit: Unit) -> Charts {
+/// `target_h`: the schedule's interval, drawn on the interval chart.
+pub fn all(
+    from: NaiveDate,
+    to: NaiveDate,
+    points: &[Point],
+    unit: Unit,
+    target_h: Option<f64>,
+) -> Charts {
     let days = days_between(from, to);
     Charts {
         daily_volume: daily_volume(&days, points, unit),
         first_letdown: first_letdown(&days, points),
         letdowns: letdowns(&days, points),
-        intervals: intervals(&days, points),
+        intervals: intervals(&days, points, target_h),
     }
 }
 
@@ -407,7 +441,7 @@ mod tests {
         let count = letdowns(&days, &points);
         assert_eq!(count.matches("<circle").count(), 2);
         assert!(count.contains("Mon 2 Mar, 08:00: 0 let-downs"));
-        let gaps = intervals(&days, &points);
+        let gaps = intervals(&days, &points, None);
         assert!(gaps.contains("24 h 00 min after the session before"));
         let empty = first_letdown(&days, &[]);
         assert!(empty.contains("No sessions in these days"));

@@ -516,6 +516,18 @@ impl Diary {
         Ok(())
     }
 
+    /// When each finished session that started in `[from_ms, to_ms)` began
+    /// and ended (UTC ms), oldest first.
+    pub fn session_times_between(&self, from_ms: i64, to_ms: i64) -> Result<Vec<(i64, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT started_ms, coalesce(ended_ms, started_ms) FROM sessions
+             WHERE status = 'finished' AND started_ms >= ?1 AND started_ms < ?2
+             ORDER BY started_ms, id",
+        )?;
+        let rows = stmt.query_map(params![from_ms, to_ms], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// When the newest finished session started and ended (UTC ms).
     pub fn last_session_times(&self) -> Result<Option<(i64, i64)>> {
         Ok(self

@@ -211,16 +211,16 @@ pub fn report(
     diary: &Diary,
     to: NaiveDate,
     days: u32,
-    unit: Unit,
-    baby_name: &str,
+    prefs: &crate::prefs::Prefs,
     made: NaiveDate,
 ) -> Result<Report> {
+    let (unit, baby_name, schedule) = (prefs.unit, prefs.baby_name.as_str(), &prefs.schedule);
     if ![7, 14, 30].contains(&days) {
         return Err(Error::Invalid("A report covers 7, 14 or 30 days.".into()));
     }
     let from = to - chrono::Duration::days(i64::from(days) - 1);
     let points = diary.points(from, to)?;
-    let charts = charts::all(from, to, &points, unit);
+    let charts = charts::all(from, to, &points, unit, schedule.target_hours());
     let span = format!("{} – {}", from.format("%-d %b %Y"), to.format("%-d %b %Y"));
     let title = if baby_name.is_empty() {
         format!("Pumping report, {span}")
@@ -336,6 +336,7 @@ pub fn report(
         );
     }
     body.push_str("</tbody></table></section>");
+    schedule_section(&mut body, diary, schedule, from, to, &points)?;
     insights_section(&mut body, diary, to, days, unit, &points)?;
     // Routines used and notes.
     let mut routines: BTreeMap<&str, u32> = BTreeMap::new();
@@ -371,6 +372,53 @@ pub fn report(
         body
     );
     Ok(Report { html, body, title })
+}
+
+/// The schedule and how often it was kept, when the parent has one.
+fn schedule_section(
+    body: &mut String,
+    diary: &Diary,
+    schedule: &crate::schedule::Schedule,
+    from: NaiveDate,
+    to: NaiveDate,
+    points: &[Point],
+) -> Result<()> {
+    if schedule.kind == crate::schedule::Kind::Off {
+        return Ok(());
+    }
+    let offset_min = points.last().map_or(0, |p| p.started_offset_min);
+    let zone = chrono::FixedOffset::east_opt(offset_min * 60)
+        .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc));
+    let start = |day: NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .unwrap_or_default()
+            .and_local_timezone(zone)
+            .single()
+            .map(|t| t.to_utc())
+            .unwrap_or_default()
+    };
+    let (begin, end) = (start(from), start(to + chrono::Duration::days(1)));
+    let day = chrono::Duration::days(1);
+    let sessions: Vec<_> = diary
+        .session_times_between((begin - day).timestamp_millis(), end.timestamp_millis())?
+        .into_iter()
+        .filter_map(|(s, e)| {
+            Some((
+                chrono::DateTime::from_timestamp_millis(s)?,
+                chrono::DateTime::from_timestamp_millis(e)?,
+            ))
+        })
+        .collect();
+    let kept = schedule.kept(&sessions, begin, end, &zone);
+    let _ = write!(
+        body,
+        r#"<section class="schedule"><h2>Schedule</h2><p>{}. Due times in these days: {} on time, {} within 30 minutes, {} missed.</p></section>"#,
+        esc(&schedule.describe()),
+        kept.on_time,
+        kept.within_30,
+        kept.missed
+    );
+    Ok(())
 }
 
 /// "What works for you" and the let-down pattern, with their counts, over
@@ -587,6 +635,63 @@ mod tests {
         ));
     }
 
+    fn prefs(unit: Unit, baby_name: &str) -> crate::prefs::Prefs {
+        crate::prefs::Prefs {
+            unit,
+            baby_name: baby_name.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_report_states_the_schedule_and_how_often_it_was_kept() {
+        let mut d = Diary::open_in_memory().unwrap();
+        // Monday 2 March 2026: 8:00, then 11:10 (due 11:20) and 14:50 (due 14:30).
+        for start in [
+            "2026-03-02T08:00:00",
+            "2026-03-02T11:10:00",
+            "2026-03-02T14:50:00",
+        ] {
+            add(
+                &mut d,
+                S {
+                    start,
+                    ..S::default()
+                },
+            );
+        }
+        let schedule = crate::schedule::Schedule {
+            kind: crate::schedule::Kind::Every,
+            ..Default::default()
+        };
+        let to: NaiveDate = "2026-03-03".parse().unwrap();
+        let r = report(
+            &d,
+            to,
+            7,
+            &crate::prefs::Prefs {
+                schedule,
+                ..Default::default()
+            },
+            to,
+        )
+        .unwrap();
+        // Tuesday's 8:30, 11:30 and 14:30 had no session.
+        assert!(
+            r.body.contains("<h2>Schedule</h2><p>Every 3 h 00 min, Mon–Fri, 08:30–17:30. Due times in these days: 1 on time, 1 within 30 minutes, 3 missed.</p>"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains(r#"<line class="target""#),
+            "the aim on the interval chart"
+        );
+        let none = report(&d, to, 7, &Default::default(), to).unwrap();
+        assert!(
+            !none.body.contains("<h2>Schedule</h2>") && !none.body.contains("class=\"target\"")
+        );
+    }
+
     #[test]
     fn the_report_sums_the_span_and_escapes_what_was_typed() {
         let mut d = Diary::open_in_memory().unwrap();
@@ -618,7 +723,7 @@ mod tests {
             },
         );
         let to: NaiveDate = "2026-03-07".parse().unwrap();
-        let r = report(&d, to, 7, Unit::Ml, "Mia", to).unwrap();
+        let r = report(&d, to, 7, &prefs(Unit::Ml, "Mia"), to).unwrap();
         assert!(r.title.contains("Mia"));
         assert!(r.body.contains("<dt>Sessions</dt><dd>2</dd>"), "{}", r.body);
         assert!(r.body.contains("<dt>Total volume</dt><dd>150 ml</dd>"));
@@ -637,14 +742,21 @@ mod tests {
         assert!(!r.html.contains("<script"));
         assert!(r.html.starts_with("<!doctype html>"));
         assert!(r.html.contains(".report"), "the stylesheet is inlined");
-        let oz = report(&d, to, 7, Unit::Oz, "", to).unwrap();
+        let oz = report(&d, to, 7, &prefs(Unit::Oz, ""), to).unwrap();
         assert!(
             oz.body.contains("<dt>Total volume</dt><dd>5.1 oz</dd>"),
             "{}",
             oz.body
         );
-        assert!(report(&d, to, 10, Unit::Ml, "", to).is_err());
-        let empty = report(&Diary::open_in_memory().unwrap(), to, 7, Unit::Ml, "", to).unwrap();
+        assert!(report(&d, to, 10, &prefs(Unit::Ml, ""), to).is_err());
+        let empty = report(
+            &Diary::open_in_memory().unwrap(),
+            to,
+            7,
+            &Default::default(),
+            to,
+        )
+        .unwrap();
         assert!(
             empty.body.contains("<dt>Total volume</dt><dd>0 ml</dd>"),
             "{}",

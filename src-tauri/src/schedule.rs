@@ -150,6 +150,110 @@ impl Schedule {
     }
 }
 
+/// How well the schedule was kept over some days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Kept {
+    /// A session began within 15 minutes of the due time (or before it).
+    pub on_time: u32,
+    /// Within 30 minutes.
+    pub within_30: u32,
+    /// No session by 30 minutes after the due time.
+    pub missed: u32,
+}
+
+impl Schedule {
+    /// The schedule in words: "every 3 h 00 min, Mon–Fri, 08:30–17:30".
+    pub fn describe(&self) -> String {
+        let what = match self.kind {
+            Kind::Off => return "No schedule".into(),
+            Kind::Every => format!(
+                "Every {}",
+                crate::charts::hours(f64::from(self.every_min) / 60.0)
+            ),
+            Kind::Times => format!(
+                "At {}",
+                self.times
+                    .iter()
+                    .map(|t| t.format("%H:%M").to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        let days = match self.days {
+            [true, true, true, true, true, false, false] => "Mon–Fri".to_string(),
+            d if d == [true; 7] => "every day".to_string(),
+            d => (0..7)
+                .filter(|&i| d[i])
+                .map(|i| NAMES[i])
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let hours = if self.from == NaiveTime::MIN && self.to == NaiveTime::MIN {
+            "all day".to_string()
+        } else {
+            format!("{}–{}", self.from.format("%H:%M"), self.to.format("%H:%M"))
+        };
+        format!("{what}, {days}, {hours}")
+    }
+
+    /// The interval the schedule aims at, in hours, for the interval chart:
+    /// the chosen one, or the average gap between the fixed times.
+    pub fn target_hours(&self) -> Option<f64> {
+        match self.kind {
+            Kind::Off => None,
+            Kind::Every => Some(f64::from(self.every_min) / 60.0),
+            Kind::Times => {
+                let (first, last) = (self.times.first()?, self.times.last()?);
+                let n = self.times.len().checked_sub(1).filter(|n| *n > 0)?;
+                Some((*last - *first).num_minutes() as f64 / 60.0 / n as f64)
+            }
+        }
+    }
+
+    /// Each due time in `[from, to)` against the sessions (start, end),
+    /// oldest first: kept on time, within 30 minutes, or missed.
+    pub fn kept<Tz: TimeZone>(
+        &self,
+        sessions: &[(DateTime<Utc>, DateTime<Utc>)],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        tz: &Tz,
+    ) -> Kept {
+        let mut kept = Kept::default();
+        // "Every N hours" counts from a session: the one before the days,
+        // else their first. Fixed times count from the days' start.
+        let before = sessions.iter().rev().find(|(s, _)| *s < from).copied();
+        let mut last = match self.kind {
+            Kind::Every => before.or_else(|| sessions.first().copied()),
+            _ => before,
+        };
+        let mut now = from;
+        for _ in 0..10_000 {
+            let Some(due) = self.next_due(last, now, tz).filter(|d| *d < to) else {
+                break;
+            };
+            // The first session to begin after the one the due time counts from.
+            let after = last.map_or(from, |(s, _)| s);
+            let next = sessions.iter().find(|(s, _)| *s > after).copied();
+            let late = next.map(|(s, _)| (s - due).num_minutes());
+            match late {
+                Some(m) if m <= 15 => kept.on_time += 1,
+                Some(m) if m <= 30 => kept.within_30 += 1,
+                _ => kept.missed += 1,
+            }
+            match (next, late) {
+                // Kept (or late, but before the next due time): count on from it.
+                (Some(session), Some(m)) if m <= 30 => last = Some(session),
+                // Missed: count on as if a session had been at the due time.
+                _ => last = Some((due, due)),
+            }
+            now = due;
+        }
+        kept
+    }
+}
+
 /// What the reminder knows besides the diary: the due time it last handled
 /// (reminded, or let pass), a snooze, and a "pause reminders today".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -552,6 +656,46 @@ mod tests {
             ),
             Action::Wait(None)
         );
+    }
+
+    #[test]
+    fn how_well_the_schedule_was_kept_is_counted_per_due_time() {
+        // Every 3 h, work days 8:30–17:30. Wed: sessions at 8:00, 11:10
+        // (due 11:20: on time) and 14:50 (due 14:30: within 30 min); it
+        // ends 15:10, so the next is due 18:10, after hours: Thursday 8:30,
+        // and Thursday has no session.
+        let s = every(180);
+        let day = |d, h, m| berlin(2026, 12, d, h, m);
+        let sessions: Vec<_> = [day(2, 8, 0), day(2, 11, 10), day(2, 14, 50)]
+            .into_iter()
+            .map(|start| (start, start + Duration::minutes(20)))
+            .collect();
+        let kept = s.kept(&sessions, day(2, 0, 0), day(3, 12, 0), &Berlin);
+        // Wed 11:20 on time, Wed 14:30 within 30; Thu 8:30 and 11:30 missed.
+        assert_eq!(
+            kept,
+            Kept {
+                on_time: 1,
+                within_30: 1,
+                missed: 2
+            }
+        );
+        // Fixed times 10:00 and 13:00 on Wednesday: one kept, one missed.
+        let t = times(&[(10, 0), (13, 0)]);
+        let one = [(day(2, 9, 55), day(2, 10, 15))];
+        assert_eq!(
+            t.kept(&one, day(2, 0, 0), day(2, 23, 0), &Berlin),
+            Kept {
+                on_time: 1,
+                within_30: 0,
+                missed: 1
+            }
+        );
+        assert_eq!(t.target_hours(), Some(3.0));
+        assert_eq!(s.describe(), "Every 3 h 00 min, Mon–Fri, 08:30–17:30");
+        assert_eq!(t.describe(), "At 10:00, 13:00, Mon–Fri, 08:30–17:30");
+        assert_eq!(s.target_hours(), Some(3.0));
+        assert_eq!(Schedule::default().target_hours(), None);
     }
 
     #[test]

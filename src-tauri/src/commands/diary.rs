@@ -56,10 +56,10 @@ pub struct Span {
 /// The four charts for local days `from..=to`, in the parent's unit.
 #[tauri::command]
 pub fn diary_charts(state: State<'_, AppState>, from: NaiveDate, to: NaiveDate) -> Result<Span> {
-    let unit = state.prefs().unit;
+    let prefs = state.prefs();
     let points = state.lock()?.diary().points(from, to)?;
     Ok(Span {
-        charts: charts::all(from, to, &points, unit),
+        charts: charts::all(from, to, &points, prefs.unit, prefs.schedule.target_hours()),
         sessions: points.len(),
     })
 }
@@ -75,16 +75,8 @@ pub fn diary_insights(state: State<'_, AppState>, weeks: u32) -> Result<crate::i
 /// The report of the last `days` days up to `to` (the parent's today), to show and print.
 #[tauri::command]
 pub fn diary_report(state: State<'_, AppState>, to: NaiveDate, days: u32) -> Result<Report> {
-    let prefs = state.prefs();
     let today = chrono::Local::now().date_naive();
-    export::report(
-        state.lock()?.diary(),
-        to,
-        days,
-        prefs.unit,
-        &prefs.baby_name,
-        today,
-    )
+    export::report(state.lock()?.diary(), to, days, &state.prefs(), today)
 }
 
 /// Opens the system's print dialog for the window, which prints the report
@@ -141,7 +133,7 @@ pub async fn export_diary(
             }
             Export::Report { to, days } => {
                 let today = chrono::Local::now().date_naive();
-                export::report(diary, to, days, prefs.unit, &prefs.baby_name, today)?
+                export::report(diary, to, days, &prefs, today)?
                     .html
                     .into_bytes()
             }
