@@ -24,6 +24,7 @@ pub mod schedule;
 pub mod seed;
 pub mod session;
 mod state;
+mod tray;
 
 pub use error::Error;
 
@@ -65,9 +66,26 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
                 ))
             });
         })
+        // With reminders on, closing the window keeps Letdown in the tray.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let app = window.app_handle();
+                if window.label() == "main" && tray::keeps_running(app) {
+                    api.prevent_close();
+                    let _ = window.hide();
+                    if let Some(state) = app.try_state::<state::AppState>() {
+                        state.explain_tray_once(app);
+                    }
+                }
+            }
+        })
         .setup(|app| {
             commands::mark("setup");
             start_state(app.handle());
+            // No tray is no reason not to start: closing then quits.
+            if let Err(e) = tray::start(app.handle()) {
+                eprintln!("Letdown: no tray: {e}");
+            }
             open_main_window(app.handle())?;
             commands::mark("setup_done");
             Ok(())

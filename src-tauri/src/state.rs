@@ -25,6 +25,8 @@ pub const DIARY_FILE: &str = "diary.sqlite3";
 pub const REMINDER_SHOWN: &str = "reminder://shown";
 /// The parent clicked a reminder: the window comes to the front, ready to start.
 pub const REMINDER_OPENED: &str = "reminder://opened";
+/// Set once the parent has been told that closing keeps Letdown in the tray.
+const TRAY_EXPLAINED_KEY: &str = "tray_explained";
 /// The settings key of what the reminder has handled (`schedule::Reminders`).
 const REMINDERS_KEY: &str = "reminders";
 /// The longest the timer sleeps while a reminder is ahead: a monotonic sleep
@@ -590,6 +592,26 @@ impl AppState {
         Ok(())
     }
 
+    /// The first time closing the window keeps Letdown in the tray, says so
+    /// once, in a notification (the window is gone).
+    pub fn explain_tray_once<R: Runtime>(&self, app: &AppHandle<R>) {
+        let inner = self.inner();
+        let Some(diary) = inner.engine().map(|e| e.diary()) else {
+            return;
+        };
+        if diary.setting(TRAY_EXPLAINED_KEY).ok().flatten().is_some() {
+            return;
+        }
+        let _ = diary.set_setting(TRAY_EXPLAINED_KEY, "true");
+        drop(inner);
+        let _ = app
+            .notification()
+            .builder()
+            .title("Letdown is still here")
+            .body("It stays in the tray to remind you when a session is due. To close it, choose Quit in its menu.")
+            .show();
+    }
+
     /// "Pause reminders today".
     pub fn pause_reminders_today(&self) -> Result<()> {
         let mut inner = self.inner();
@@ -647,6 +669,14 @@ impl AppState {
                     .body(notification_text(step))
                     .show();
             }
+        }
+        // The tray says when the last session ended.
+        if finished.is_empty() {
+            let last = self
+                .lock()
+                .ok()
+                .and_then(|e| e.diary().last_session_times().ok().flatten());
+            crate::tray::update(app, last.map(|(_, ended)| ended));
         }
         // Deadlines may have moved: let the timer thread look again.
         let _ = self.wake.send(());

@@ -366,6 +366,7 @@ export async function launch({
   welcome = false,
   bin = BIN,
   ready = true,
+  args = [],
 } = {}) {
   if (!process.env.DISPLAY) throw new Error("no DISPLAY: run the e2e tests through scripts/run-tests.sh");
   const port = await freePort();
@@ -391,7 +392,7 @@ export async function launch({
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
-      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application: bin } } },
+      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application: bin, args } } },
     }),
   }, 60_000);
   const json = await response.json();

@@ -18,6 +18,7 @@ pass() { echo "ok - $*"; }
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -q libasound2 <<<"$depends" || fail "Depends lacks libasound2: $depends"
 grep -q libopus0 <<<"$depends" || fail "Depends lacks libopus0 (Opus recordings): $depends"
+grep -q libayatana-appindicator3-1 <<<"$depends" || fail "Depends lacks libayatana-appindicator3-1 (the tray): $depends"
 for gst in gstreamer1.0-plugins-good gstreamer1.0-libav; do
   grep -q "$gst" <<<"$depends" || fail "Depends lacks $gst (the baby's video): $depends"
 done

@@ -60,6 +60,10 @@ export function setupSchedule({ store, notice: { attempt, show } }) {
         await refresh();
         if (!store.get().snapshot?.session) $("start").focus();
       }),
+      // "Start session" in the tray's menu: the usual routine, as the button does.
+      ipc.listen(REMINDER_EVENTS.trayStart, () => {
+        if (!store.get().snapshot?.session && store.get().dialog === null) $("start").click();
+      }),
     ]);
     await refresh();
   }

@@ -294,6 +294,7 @@ mod tests {
             serde_json::from_str(ui_constant("REMINDER_EVENTS")).unwrap();
         assert_eq!(reminders["shown"], crate::state::REMINDER_SHOWN);
         assert_eq!(reminders["opened"], crate::state::REMINDER_OPENED);
+        assert_eq!(reminders["trayStart"], crate::tray::TRAY_START);
         let base = |name| serde_json::from_str::<String>(ui_constant(name)).unwrap();
         let here = if cfg!(windows) {
             "MEDIA_BASE_WINDOWS"
