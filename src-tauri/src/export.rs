@@ -397,7 +397,9 @@ fn schedule_section(
             .map(|t| t.to_utc())
             .unwrap_or_default()
     };
-    let (begin, end) = (start(from), start(to + chrono::Duration::days(1)));
+    // Due times still ahead (the report is usually made today) are not missed.
+    let end = start(to + chrono::Duration::days(1)).min(chrono::Utc::now());
+    let begin = start(from);
     let day = chrono::Duration::days(1);
     let sessions: Vec<_> = diary
         .session_times_between((begin - day).timestamp_millis(), end.timestamp_millis())?

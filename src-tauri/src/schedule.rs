@@ -233,21 +233,26 @@ impl Schedule {
             let Some(due) = self.next_due(last, now, tz).filter(|d| *d < to) else {
                 break;
             };
-            // The first session to begin after the one the due time counts from.
+            // The first session to begin after the one the due time counts
+            // from, and not long before the due time (that one kept another).
             let after = last.map_or(from, |(s, _)| s);
-            let next = sessions.iter().find(|(s, _)| *s > after).copied();
+            let early = due - Duration::minutes(EARLY_MIN);
+            let next = sessions
+                .iter()
+                .find(|(s, _)| *s > after && *s >= early)
+                .copied();
             let late = next.map(|(s, _)| (s - due).num_minutes());
             match late {
                 Some(m) if m <= 15 => kept.on_time += 1,
                 Some(m) if m <= 30 => kept.within_30 += 1,
                 _ => kept.missed += 1,
             }
-            match (next, late) {
-                // Kept (or late, but before the next due time): count on from it.
-                (Some(session), Some(m)) if m <= 30 => last = Some(session),
-                // Missed: count on as if a session had been at the due time.
-                _ => last = Some((due, due)),
-            }
+            last = match (next, late) {
+                // Kept: count on from the session (or the due time, if later).
+                (Some(session), Some(m)) if m <= 30 && session.1 > due => Some(session),
+                // Missed, or kept early: count on from the due time.
+                _ => Some((early, due)),
+            };
             now = due;
         }
         kept
@@ -318,8 +323,11 @@ impl Schedule {
         if self.kind == Kind::Off {
             return Action::Wait(None);
         }
+        let today = now.with_timezone(tz).date_naive();
+        // Quiet, paused for today, or outside the chosen days and hours.
+        let hold = quiet || r.paused_on == Some(today) || !self.allowed(now, tz);
         if let Some(until) = r.snoozed_until {
-            return match (until > now, quiet) {
+            return match (until > now, hold) {
                 (true, _) => Action::Wait(Some(until)),
                 (false, false) => Action::Remind(until),
                 (false, true) => Action::Skip(until),
@@ -331,8 +339,7 @@ impl Schedule {
         if due > now {
             return Action::Wait(Some(due));
         }
-        let today = now.with_timezone(tz).date_naive();
-        if quiet || r.paused_on == Some(today) || !self.allowed(now, tz) {
+        if hold {
             Action::Skip(due)
         } else {
             Action::Remind(due)
@@ -644,6 +651,17 @@ mod tests {
             |_| false,
         );
         assert_eq!(shown, ["Wed 11:15 at Wed 11:15"]);
+        // A snooze ending outside the chosen hours waits for them.
+        let r = Reminders {
+            handled: Some(berlin(2026, 12, 4, 17, 20)),
+            snoozed_until: Some(berlin(2026, 12, 4, 17, 35)),
+            ..Reminders::default()
+        };
+        let saturday = berlin(2026, 12, 5, 10, 0);
+        assert_eq!(
+            s.decide(last, &r, false, saturday, &Berlin),
+            Action::Skip(berlin(2026, 12, 4, 17, 35))
+        );
         // Off: nothing, ever.
         let off = Schedule::default();
         assert_eq!(
@@ -691,6 +709,13 @@ mod tests {
                 missed: 1
             }
         );
+        // A session at 7:00 keeps neither; 10:05 keeps 10:00, once.
+        let two = [
+            (day(2, 7, 0), day(2, 7, 20)),
+            (day(2, 10, 5), day(2, 10, 25)),
+        ];
+        let kept = t.kept(&two, day(2, 0, 0), day(2, 23, 0), &Berlin);
+        assert_eq!((kept.on_time, kept.within_30, kept.missed), (1, 0, 1));
         assert_eq!(t.target_hours(), Some(3.0));
         assert_eq!(s.describe(), "Every 3 h 00 min, Mon–Fri, 08:30–17:30");
         assert_eq!(t.describe(), "At 10:00, 13:00, Mon–Fri, 08:30–17:30");

@@ -325,9 +325,23 @@ impl AppState {
         if next.breathing && !inner.prefs.breathing {
             record_in_session(engine, crate::insights::BREATHING);
         }
-        if next.schedule != inner.prefs.schedule && inner.reminders.snoozed_until.is_some() {
-            // A new schedule: a snooze from the old one is forgotten.
+        if next.schedule != inner.prefs.schedule {
+            // A new schedule: a snooze from the old one is forgotten, and a
+            // due time already past (the last session was yesterday) is not
+            // shown the moment the schedule is saved.
+            let now = chrono::Utc::now();
+            let last = engine.diary().last_session_times().ok().flatten();
             inner.reminders.snoozed_until = None;
+            let at = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+            let due = next.schedule.next_reminder(
+                last.map(|(s, e)| (at(s), at(e))),
+                inner.reminders.handled,
+                now,
+                &chrono::Local,
+            );
+            if due.is_some_and(|d| d <= now) {
+                inner.reminders.handle(now);
+            }
             let _ = self.keep_reminders(&inner);
         }
         inner.prefs = next.clone();

@@ -25,7 +25,8 @@ export function setupSchedule({ store, notice: { attempt, show } }) {
     $("schedule-text").textContent = line ?? "";
     $("snooze").hidden = !(idle && offersSnooze(status, Date.now()));
     clearTimeout(timer);
-    if (idle && line) timer = setTimeout(render, 60_000 - (Date.now() % 60_000) + 50);
+    // Read again each minute: a reminder let pass, midnight or a pause may change it.
+    if (idle && status?.on) timer = setTimeout(refresh, 60_000 - (Date.now() % 60_000) + 50);
   }
 
   async function snooze(minutes) {

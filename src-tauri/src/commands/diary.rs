@@ -76,7 +76,9 @@ pub fn diary_insights(state: State<'_, AppState>, weeks: u32) -> Result<crate::i
 #[tauri::command]
 pub fn diary_report(state: State<'_, AppState>, to: NaiveDate, days: u32) -> Result<Report> {
     let today = chrono::Local::now().date_naive();
-    export::report(state.lock()?.diary(), to, days, &state.prefs(), today)
+    // Read before the lock: `prefs` takes the same lock.
+    let prefs = state.prefs();
+    export::report(state.lock()?.diary(), to, days, &prefs, today)
 }
 
 /// Opens the system's print dialog for the window, which prints the report
