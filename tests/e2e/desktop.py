@@ -6,8 +6,8 @@ by python3-dbusmock) to read and click the app's tray menu on D-Bus.
 
   desktop.py close WINDOW_ID
   desktop.py watcher          (adds the watcher's methods to a running mock)
-  desktop.py menu LOGFILE     (the registered item's menu, as JSON)
-  desktop.py click LOGFILE LABEL
+  desktop.py menu LOGFILE PID     (the registered item's menu, as JSON)
+  desktop.py click LOGFILE PID LABEL
 """
 import json
 import re
@@ -45,9 +45,10 @@ def watcher():
     }, dbus_interface=MOCK)
 
 
-def item(log):
-    """The registered item: the bus name that serves its path."""
+def item(log, pid):
+    """The registered item: the app's (process `pid`) bus name that serves its path."""
     bus = dbus.SessionBus()
+    daemon = bus.get_object("org.freedesktop.DBus", "/org/freedesktop/DBus")
     registered = re.findall(r'RegisterStatusNotifierItem "([^"]+)"', open(log).read())
     if not registered:
         raise SystemExit("no item registered")
@@ -56,6 +57,12 @@ def item(log):
         return bus.get_object(path, "/StatusNotifierItem")
     for name in bus.list_names():
         if not name.startswith(":"):
+            continue
+        # Asked of the bus itself, so a peer that no longer answers costs nothing.
+        try:
+            if int(daemon.GetConnectionUnixProcessID(name, dbus_interface="org.freedesktop.DBus")) != int(pid):
+                continue
+        except dbus.DBusException:
             continue
         try:
             obj = bus.get_object(name, path)
@@ -67,8 +74,8 @@ def item(log):
     raise SystemExit("no one serves " + path)
 
 
-def menu(log):
-    obj = item(log)
+def menu(log, pid):
+    obj = item(log, pid)
     bus = dbus.SessionBus()
     menu_path = obj.Get(ITEM, "Menu", dbus_interface=dbus.PROPERTIES_IFACE)
     entries = bus.get_object(obj.bus_name, menu_path)
@@ -86,8 +93,8 @@ def menu(log):
     return obj, entries, out
 
 
-def click(log, label):
-    _, entries, items = menu(log)
+def click(log, pid, label):
+    _, entries, items = menu(log, pid)
     [target] = [i for i in items if i["label"] == label]
     entries.Event(dbus.Int32(target["id"]), "clicked", dbus.String("", variant_level=1), dbus.UInt32(0), dbus_interface=MENU)
 

@@ -50,7 +50,7 @@ function desktop(...args) {
   return execFileSync(PYTHON, [DESKTOP, ...args], { encoding: "utf8", timeout: 30_000, stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
-const menu = () => JSON.parse(desktop("menu", trayLog));
+const menu = () => JSON.parse(desktop("menu", trayLog, app.letdownPid()));
 const registered = () => existsSync(trayLog) && readFileSync(trayLog, "utf8").includes("RegisterStatusNotifierItem");
 const visibleWindow = () => {
   try {
@@ -89,17 +89,17 @@ test("with reminders on, closing keeps Letdown in the tray, and says so once", a
     assert.ok(alive(pid), "Letdown is still running");
     await waitFor("the explanation", () => notified("Letdown is still here") >= 1);
     assert.equal(notified("Letdown is still here"), 1, `said once, not again on close ${time}`);
-    desktop("click", trayLog, "Open Letdown");
+    desktop("click", trayLog, app.letdownPid(), "Open Letdown");
     await waitFor("the window back", visibleWindow);
   }
 });
 
 test("the tray's menu starts a session and pauses reminders", async () => {
-  desktop("click", trayLog, "Pause reminders today");
+  desktop("click", trayLog, app.letdownPid(), "Pause reminders today");
   await waitFor("reminders paused", async () => (await app.invoke("schedule_status")).paused_today);
   desktop("close", visibleWindow());
   await waitFor("the window to go", () => visibleWindow() === null);
-  desktop("click", trayLog, "Start session");
+  desktop("click", trayLog, app.letdownPid(), "Start session");
   await waitFor("the window back", visibleWindow);
   await waitFor("a session", () => app.execute("return document.body.dataset.mode === 'running'"));
   await app.press("e");
@@ -119,7 +119,7 @@ test("with reminders off, closing quits; and Quit quits", async () => {
   app = await launch();
   const again = app.letdownPid();
   await waitFor("the tray icon to register again", () => readFileSync(trayLog, "utf8").split("RegisterStatusNotifierItem").length > 2);
-  desktop("click", trayLog, "Quit");
+  desktop("click", trayLog, app.letdownPid(), "Quit");
   await waitFor("Letdown to quit", () => !alive(again));
 });
 
