@@ -8,7 +8,7 @@
 APP_PACKAGES=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev
   libssl-dev librsvg2-dev libasound2-dev libasound2-plugins libopus-dev
   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-libav
-  libayatana-appindicator3-1)
+  libayatana-appindicator3-1 libayatana-appindicator3-dev)
 # A virtual screen, the WebDriver bridge, a sound server and the tools tests use.
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver pulseaudio pulseaudio-utils sox imagemagick
   dbus-x11 dbus-daemon x11-utils sqlite3 ffmpeg espeak-ng xdotool rpm iproute2 faketime
