@@ -511,6 +511,13 @@ impl<C: Clock> Engine<C> {
         self.live.as_ref().map(|live| live.id)
     }
 
+    /// The session in progress and its running time right now (pauses left out).
+    pub fn session_active_ms(&self) -> Option<(i64, u64)> {
+        self.live
+            .as_ref()
+            .map(|live| (live.id, self.active_now(live)))
+    }
+
     /// Everything the screen needs, as of now.
     pub fn snapshot(&self) -> Snapshot {
         let can_undo_discard = self

@@ -119,6 +119,9 @@ struct Inner {
     repaired: Option<String>,
     /// The reminder's own memory: what it handled, a snooze, a pause.
     reminders: crate::schedule::Reminders,
+    /// Since when (session, running ms) the breathing guide has been on and
+    /// not yet counted into the session's `breathing_min`.
+    breathing_from: Option<(i64, u64)>,
 }
 
 /// An open diary: its engine and the data folder's lock, held while it is open.
@@ -140,6 +143,27 @@ fn record_in_session(engine: &Engine<SystemClock>, factor: &str) {
 impl Inner {
     fn engine(&self) -> Option<&Engine<SystemClock>> {
         self.diary.as_ref().ok().map(|o| &o.engine)
+    }
+
+    /// Adds the breathing guide's running minutes not yet counted to the
+    /// session in progress, then counts on from now if the guide is `on`.
+    fn count_breathing(&mut self, on: bool) {
+        let from = self.breathing_from.take();
+        let Some((id, now)) = self.engine().and_then(|e| e.session_active_ms()) else {
+            return;
+        };
+        if let (Some((session, from)), Some(engine)) = (from, self.engine()) {
+            if session == id && now > from {
+                let minutes = (now - from) as f64 / 60_000.0;
+                let factor = crate::insights::BREATHING_MIN;
+                if let Err(e) = engine.diary().add_to_factor(id, factor, minutes) {
+                    eprintln!("letdown: could not record {factor}: {e}");
+                }
+            }
+        }
+        if on {
+            self.breathing_from = Some((id, now));
+        }
     }
 
     /// Adopts a newly opened diary and the choices kept in it.
@@ -213,6 +237,7 @@ impl AppState {
             sounding: false,
             repaired: startup_notice,
             reminders: Default::default(),
+            breathing_from: None,
         };
         match diary {
             Ok(opened) => inner.adopt(opened),
@@ -344,10 +369,21 @@ impl AppState {
             }
             let _ = self.keep_reminders(&inner);
         }
+        if next.breathing != inner.prefs.breathing {
+            inner.count_breathing(next.breathing);
+        }
         inner.prefs = next.clone();
         // The schedule may have changed: the timer looks again.
         let _ = self.wake.send(());
         Ok(next)
+    }
+
+    /// Counts the breathing guide's minutes so far into the session in
+    /// progress: at its start (from zero), and before it is finished.
+    pub fn count_breathing(&self) {
+        let mut inner = self.inner();
+        let on = inner.prefs.breathing;
+        inner.count_breathing(on);
     }
 
     /// Keeps the chips ticked on a saved finish sheet, to tick them next time.

@@ -3,37 +3,10 @@
 //! and "Try again" (`reopen_diary`) opens it. On Tauri's mock runtime, with a
 //! real diary file held by another connection.
 
-use std::sync::mpsc;
-use std::time::Duration;
+mod common;
 
-use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewUrl, WebviewWindow, WebviewWindowBuilder};
-
-/// Invokes `cmd` as the main window's page would, on another thread, and
-/// gives up after 20 s: a hung command fails the test instead of hanging it.
-fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(body),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    let (tx, rx) = mpsc::channel();
-    let window = window.clone();
-    std::thread::spawn(move || {
-        let answer =
-            get_ipc_response(&window, request).map(|body| body.deserialize::<Value>().unwrap());
-        let _ = tx.send(answer);
-    });
-    rx.recv_timeout(Duration::from_secs(20))
-        .unwrap_or_else(|_| panic!("`{cmd}` did not answer within 20 s"))
-}
+use common::{invoke, mock_app};
+use serde_json::json;
 
 #[test]
 fn a_diary_freed_after_start_up_takes_changes_after_try_again() {
@@ -47,13 +20,7 @@ fn a_diary_freed_after_start_up_takes_changes_after_try_again() {
     // Another program holds the diary as Letdown starts.
     let other = rusqlite::Connection::open(&file).unwrap();
     other.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    let app = letdown::build_app(mock_builder())
-        .build(letdown::context())
-        .expect("the app builds on the mock runtime");
-    letdown::start_state(app.handle());
-    let main = WebviewWindowBuilder::new(&app, "main", WebviewUrl::default())
-        .build()
-        .unwrap();
+    let (_app, main) = mock_app();
     let refused = invoke(&main, "get_state", json!({})).expect_err("the diary is busy");
     assert_eq!(refused["kind"], "diary_busy");
     assert_eq!(refused["retryable"], true, "{refused}");

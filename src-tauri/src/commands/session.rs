@@ -73,6 +73,7 @@ pub fn start_session<R: Runtime>(
         }
         Ok((e.start_with(routine_id, &factors)?, Vec::new()))
     })
+    .inspect(|_| state.count_breathing())
 }
 
 #[tauri::command]
@@ -101,6 +102,7 @@ pub fn finish_session<R: Runtime>(
         .filter(|c| offered.contains(c))
         .cloned()
         .collect();
+    state.count_breathing();
     let id = change(&app, &state, |e| {
         let id = e.finish(finish)?;
         let _ = crate::prefs::Draft::forget(e.diary());

@@ -133,7 +133,7 @@ impl Diary {
             }
             entry.side = side.or(entry.side.take());
         }
-        let mut stored: HashMap<i64, Vec<(String, bool)>> = HashMap::new();
+        let mut stored: HashMap<i64, Vec<(String, f64)>> = HashMap::new();
         let mut stmt = conn.prepare_cached(
             "SELECT f.session_id, f.factor, f.value FROM sessions s
                JOIN session_factors f ON f.session_id = s.id
@@ -141,11 +141,10 @@ impl Diary {
         )?;
         let mut rows = stmt.query(params![from_ms, to_ms])?;
         while let Some(r) = rows.next()? {
-            let value: f64 = r.get(2)?;
             stored
                 .entry(r.get(0)?)
                 .or_default()
-                .push((r.get(1)?, value != 0.0));
+                .push((r.get(1)?, r.get(2)?));
         }
 
         let mut table = Table::default();
@@ -190,9 +189,52 @@ impl Diary {
             factors.push((LONG_GAP, gap >= LONG_GAP_MS));
             previous_end = h.ended_ms.or(previous_end);
             let kept = stored.remove(&h.id).unwrap_or_default();
-            factors.extend(kept.iter().map(|(name, v)| (name.as_str(), *v)));
+            factors.extend(yes_or_no(&kept));
             table.push(row, &factors);
         }
         Ok(table)
+    }
+}
+
+/// A session's stored factors as the yes-or-no the comparisons use. Where the
+/// breathing guide's minutes were recorded, it counts as on from one minute:
+/// a guide switched on and off again in passing is not a breathing session.
+fn yes_or_no(kept: &[(String, f64)]) -> impl Iterator<Item = (&str, bool)> {
+    let minutes = kept
+        .iter()
+        .find(|(name, _)| name == super::BREATHING_MIN)
+        .map(|(_, v)| *v);
+    kept.iter()
+        .filter_map(move |(name, v)| match name.as_str() {
+            super::BREATHING_MIN => None,
+            super::BREATHING => Some((super::BREATHING, minutes.map_or(*v != 0.0, |m| m >= 1.0))),
+            other => Some((other, *v != 0.0)),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::yes_or_no;
+    use crate::insights::{BREATHING, BREATHING_MIN, DISCREET};
+
+    fn read(kept: &[(&str, f64)]) -> Vec<(String, bool)> {
+        let kept: Vec<(String, f64)> = kept.iter().map(|(n, v)| (n.to_string(), *v)).collect();
+        yes_or_no(&kept).map(|(n, v)| (n.to_string(), v)).collect()
+    }
+
+    #[test]
+    fn the_guide_counts_from_a_minute_where_its_minutes_are_known() {
+        let on = |v: bool| vec![(BREATHING.to_string(), v), (DISCREET.to_string(), true)];
+        // Switched on in passing: 20 s of guide is not a breathing session.
+        assert_eq!(
+            read(&[(BREATHING, 1.0), (BREATHING_MIN, 0.33), (DISCREET, 2.0)]),
+            on(false)
+        );
+        assert_eq!(
+            read(&[(BREATHING, 2.0), (BREATHING_MIN, 6.5), (DISCREET, 1.0)]),
+            on(true)
+        );
+        // Sessions from before the minutes were kept read as recorded.
+        assert_eq!(read(&[(BREATHING, 1.0), (DISCREET, 1.0)]), on(true));
     }
 }

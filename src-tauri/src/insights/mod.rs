@@ -23,6 +23,9 @@ pub const BABY_PICTURE: &str = "baby_picture";
 pub const BABY_SOUND: &str = "baby_sound";
 pub const SOUND_PUMP_ONLY: &str = "sound_pump_only";
 pub const BREATHING: &str = "breathing";
+/// The breathing guide's running minutes in a session: a measure, not a
+/// yes or no. Where it is recorded, `BREATHING` means a minute or more.
+pub const BREATHING_MIN: &str = "breathing_min";
 pub const DISCREET: &str = "discreet";
 /// A chip ticked on the finish sheet is stored as this prefix and its words.
 pub const CHIP_PREFIX: &str = "did:";

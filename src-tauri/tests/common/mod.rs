@@ -1,5 +1,6 @@
-//! Helpers shared by the integration tests: polling with a deadline, and
-//! recording what the harness's sound server actually played.
+//! Helpers shared by the integration tests: polling with a deadline,
+//! invoking commands on the mock runtime, and recording what the harness's
+//! sound server actually played.
 #![allow(dead_code)] // each test binary uses its own share of these helpers
 
 use std::path::{Path, PathBuf};
@@ -8,6 +9,11 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use letdown::audio::{Audio, SoundStatus};
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
 
 /// Calls `probe` every 20 ms until it returns `Some`, or gives up after `timeout`.
 pub fn poll<T>(timeout: Duration, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
@@ -21,6 +27,42 @@ pub fn poll<T>(timeout: Duration, mut probe: impl FnMut() -> Option<T>) -> Optio
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Invokes `cmd` as the main window's page would, on another thread, and
+/// gives up after 20 s: a hung command fails the test instead of hanging it.
+pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let window = window.clone();
+    std::thread::spawn(move || {
+        let answer =
+            get_ipc_response(&window, request).map(|body| body.deserialize::<Value>().unwrap());
+        let _ = tx.send(answer);
+    });
+    rx.recv_timeout(Duration::from_secs(20))
+        .unwrap_or_else(|_| panic!("`{cmd}` did not answer within 20 s"))
+}
+
+/// The app on Tauri's mock runtime, its state started, and its main window.
+/// The diary is opened in `$XDG_DATA_HOME`, which the test sets first.
+pub fn mock_app() -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = letdown::build_app(tauri::test::mock_builder())
+        .build(letdown::context())
+        .expect("the app builds on the mock runtime");
+    letdown::start_state(app.handle());
+    let main = tauri::WebviewWindowBuilder::new(&app, "main", tauri::WebviewUrl::default())
+        .build()
+        .unwrap();
+    (app, main)
 }
 
 const RATE: usize = 44_100;
