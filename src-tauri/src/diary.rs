@@ -18,12 +18,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0001_diary.sql")),
         M::up(include_str!("../migrations/0002_media.sql")),
         M::up(include_str!("../migrations/0003_focus_factors.sql")),
+        M::up(include_str!("../migrations/0004_pump_stash.sql")),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> usize {
-    3
+    4
 }
 
 pub struct Diary {
@@ -53,6 +54,12 @@ pub struct Finish {
     /// the app from `did` and the chips offered; never from the page.
     #[serde(skip)]
     pub factors: Vec<(String, f64)>,
+    /// Where the milk went: fridge, freezer, fed now, discarded, or a split.
+    #[serde(default)]
+    pub milk: Vec<crate::stash::Share>,
+    /// How long stored milk keeps: the parent's settings, filled in by the app.
+    #[serde(skip)]
+    pub keeping: crate::stash::Keeping,
 }
 
 /// The session factor saying whether the controls faded while pumping (1 or 0).
@@ -119,6 +126,7 @@ impl Finish {
             return Err(Error::Invalid(format!("At most {MAX_TAGS} tags, please.")));
         }
         self.tags = tags;
+        self.milk = crate::stash::validated_shares(&self.milk, self.amount_total_ml)?;
         Ok(self)
     }
 }
@@ -512,6 +520,7 @@ impl Diary {
                 params![id, factor, value],
             )?;
         }
+        crate::stash::insert_milk(&tx, id, &finish.milk, at_ms, &finish.keeping)?;
         tx.commit()?;
         Ok(())
     }
@@ -1043,6 +1052,49 @@ mod tests {
             diary.photos().unwrap().is_empty(),
             "version 2's tables exist"
         );
+    }
+
+    #[test]
+    fn every_older_diary_gains_the_pumps_and_the_stash_with_its_sessions_kept() {
+        for version in 1..schema_version() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("diary.sqlite3");
+            old_diary(
+                &path,
+                version,
+                "INSERT INTO sessions (routine_json, started_ms, started_offset_min, ended_ms,
+                   ended_offset_min, status, amount_total_ml)
+                 VALUES ('{\"name\":\"Old\",\"steps\":[]}', 5, 60, 8, 60, 'finished', 80)",
+            );
+            let mut diary = Diary::open(&path).unwrap();
+            let rows = diary.sessions_between(0, 10).unwrap();
+            assert_eq!(rows.len(), 1, "from version {version}");
+            assert_eq!(rows[0].amount_total_ml, Some(80.0));
+            // Version 4's parts work on the upgraded file.
+            let spec = crate::pump::PumpSpec {
+                name: "Pump".into(),
+                double: true,
+                flange_left_mm: Some(24.0),
+                flange_right_mm: None,
+                levels: crate::pump::Levels::One,
+                stimulation: None,
+                expression: None,
+                suction: Some(4),
+            };
+            diary.save_pump(None, spec, 10).unwrap();
+            assert_eq!(diary.pumps().unwrap()[0].parts.len(), 4);
+            let tx = diary.connection().transaction().unwrap();
+            let share = crate::stash::Share {
+                place: crate::stash::Place::Freezer,
+                amount_ml: 80.0,
+                label: None,
+            };
+            let id = rows[0].id;
+            crate::stash::insert_milk(&tx, id, &[share], 8, &Default::default()).unwrap();
+            tx.commit().unwrap();
+            let stash = diary.stash(9, &Default::default()).unwrap();
+            assert_eq!(stash.freezer_ml, 80.0, "from version {version}");
+        }
     }
 
     #[test]

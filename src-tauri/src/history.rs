@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::diary::{session_row, Diary, Finish, SessionRow, SESSION_COLUMNS};
 use crate::error::{Error, Result};
 use crate::session::{EventKind, Side};
+use crate::stash::{MilkOnDelete, Portion};
 
 /// The local day, as SQL, of the session row `s` (see the module comment).
 const LOCAL_DAY: &str = "date(s.started_ms / 1000 + s.started_offset_min * 60, 'unixepoch')";
@@ -126,6 +127,11 @@ pub struct Detail {
     pub marks: Vec<MarkRow>,
     /// Notes typed during the session, in order.
     pub notes: Vec<String>,
+    /// Where its milk went.
+    pub milk: Vec<Portion>,
+    /// What was recorded with it (`session_factors`): the pump's settings,
+    /// the breathing guide's minutes, the chips.
+    pub factors: Vec<(String, f64)>,
 }
 
 /// A change to a finished session: the finish sheet's fields again, and marks
@@ -291,6 +297,8 @@ impl Diary {
             steps,
             marks,
             notes,
+            milk: self.session_milk(id)?,
+            factors: self.session_factors(id)?,
         })
     }
 
@@ -403,6 +411,7 @@ impl Diary {
                 ],
             )?;
         }
+        crate::stash::rescale_milk(&tx, id, finish.amount_total_ml)?;
         tx.execute(
             "UPDATE sessions SET
                letdown_count = (SELECT count(*) FROM events WHERE session_id = ?1 AND kind = 'let_down'),
@@ -414,30 +423,58 @@ impl Diary {
         self.detail(id)
     }
 
-    /// Takes a finished session out of the diary; `undelete_session` brings it back.
+    /// Takes a finished session out of the diary; `undelete_session` brings
+    /// it back. Its milk stays in the stash.
     pub fn delete_session(&mut self, id: i64, at_ms: i64) -> Result<()> {
-        let n = self.conn().execute(
+        self.delete_session_with_milk(id, at_ms, MilkOnDelete::Keep)
+    }
+
+    /// Takes a finished session out of the diary, its milk in the stash kept
+    /// or taken out with it, as the parent chose.
+    pub fn delete_session_with_milk(
+        &mut self,
+        id: i64,
+        at_ms: i64,
+        milk: MilkOnDelete,
+    ) -> Result<()> {
+        let tx = self.connection().transaction()?;
+        let n = tx.execute(
             "UPDATE sessions SET status = 'discarded', discarded_ms = ?2
              WHERE id = ?1 AND status = 'finished'",
             params![id, at_ms],
         )?;
-        match n {
-            0 => Err(Error::NotFound("That session")),
-            _ => Ok(()),
+        if n == 0 {
+            return Err(Error::NotFound("That session"));
         }
+        if milk == MilkOnDelete::Remove {
+            tx.execute(
+                "UPDATE milk SET removed_ms = ?2 WHERE session_id = ?1 AND removed_ms IS NULL",
+                params![id, at_ms],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
-    /// Brings back a deleted session (one that had been finished).
+    /// Brings back a deleted session (one that had been finished), and any
+    /// milk that went from the stash with it.
     pub fn undelete_session(&mut self, id: i64) -> Result<()> {
-        let n = self.conn().execute(
+        let tx = self.connection().transaction()?;
+        tx.execute(
+            "UPDATE milk SET removed_ms = NULL WHERE session_id = ?1 AND removed_ms =
+               (SELECT discarded_ms FROM sessions WHERE id = ?1 AND status = 'discarded')",
+            [id],
+        )?;
+        let n = tx.execute(
             "UPDATE sessions SET status = 'finished', discarded_ms = NULL
              WHERE id = ?1 AND status = 'discarded' AND ended_ms IS NOT NULL",
             [id],
         )?;
-        match n {
-            0 => Err(Error::UndoExpired),
-            _ => Ok(()),
+        if n == 0 {
+            return Err(Error::UndoExpired);
         }
+        tx.commit()?;
+        Ok(())
     }
 
     /// The sessions of local days `from..=to`, oldest first, for charts and the report.

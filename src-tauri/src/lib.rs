@@ -16,6 +16,7 @@ pub mod insights;
 pub mod media;
 pub mod prefs;
 pub mod probe;
+pub mod pump;
 pub mod recovery;
 mod reminder;
 pub mod routine;
@@ -23,6 +24,7 @@ pub mod schedule;
 #[doc(hidden)]
 pub mod seed;
 pub mod session;
+pub mod stash;
 mod state;
 mod tray;
 
@@ -132,6 +134,20 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::diary::undelete_session,
             commands::diary::diary_charts,
             commands::diary::diary_insights,
+            commands::stash::get_pumps,
+            commands::stash::save_pump,
+            commands::stash::remove_pump,
+            commands::stash::save_part,
+            commands::stash::remove_part,
+            commands::stash::replace_part,
+            commands::stash::quiet_part,
+            commands::stash::set_pump_settings,
+            commands::stash::get_stash,
+            commands::stash::use_milk,
+            commands::stash::unuse_milk,
+            commands::stash::thaw_milk,
+            commands::stash::freeze_milk,
+            commands::stash::label_milk,
             commands::prefs::schedule_status,
             commands::prefs::snooze_reminder,
             commands::prefs::pause_reminders_today,

@@ -89,6 +89,11 @@ pub struct Prefs {
     /// The reminder says "Time to pump" and when the last session was,
     /// instead of the discreet "Time for your break".
     pub reminder_detail: bool,
+    /// How long stored milk keeps, and the baby's daily need while apart.
+    pub keeping: crate::stash::Keeping,
+    /// Where the milk went last time ("fridge", "freezer", "fed",
+    /// "discarded" or "split"): chosen again on the next finish sheet.
+    pub last_milk: String,
 }
 
 /// Chips from lactation guidance on helping the let-down, editable.
@@ -127,6 +132,8 @@ impl Default for Prefs {
             dismissed_finding: String::new(),
             schedule: crate::schedule::Schedule::default(),
             reminder_detail: false,
+            keeping: crate::stash::Keeping::default(),
+            last_milk: String::new(),
         }
     }
 }
@@ -149,6 +156,7 @@ pub struct PrefsChange {
     pub dismissed_finding: Option<String>,
     pub schedule: Option<crate::schedule::Schedule>,
     pub reminder_detail: Option<bool>,
+    pub keeping: Option<crate::stash::Keeping>,
 }
 
 impl Prefs {
@@ -194,6 +202,9 @@ impl Prefs {
         if let Some(schedule) = change.schedule {
             prefs.schedule = schedule.validated()?;
         }
+        if let Some(keeping) = change.keeping {
+            prefs.keeping = keeping.validated()?;
+        }
         if let Some(key) = change.dismissed_finding {
             prefs.dismissed_finding = key.chars().take(200).collect();
         }
@@ -220,10 +231,12 @@ impl Prefs {
         Ok(self)
     }
 
-    /// Keeps the chips ticked on the last finish sheet.
-    pub fn remember_chips(diary: &Diary, ticked: Vec<String>) -> Result<Prefs> {
+    /// Keeps the chips ticked and where the milk went on the last finish
+    /// sheet, to choose them again next time.
+    pub fn remember_finish(diary: &Diary, ticked: Vec<String>, milk: &str) -> Result<Prefs> {
         let mut prefs = Prefs::load(diary);
         prefs.last_chips = ticked;
+        prefs.last_milk = milk.to_string();
         prefs.save(diary)
     }
 }
@@ -374,8 +387,9 @@ mod tests {
             chip_factors(&offered, &ticked),
             [("did:tea".to_string(), 0.0), ("did:walk".to_string(), 1.0)]
         );
-        let kept = Prefs::remember_chips(&diary, vec!["walk".into()]).unwrap();
+        let kept = Prefs::remember_finish(&diary, vec!["walk".into()], "split").unwrap();
         assert_eq!(Prefs::load(&diary).last_chips, ["walk"]);
+        assert_eq!(Prefs::load(&diary).last_milk, "split");
         assert_eq!(kept.chips, ["tea", "walk"]);
     }
 

@@ -55,6 +55,10 @@ const TABLES: &[(&str, &str)] = &[
     ("settings", "key"),
     ("photos", "id"),
     ("clips", "id"),
+    ("pumps", "id"),
+    ("pump_parts", "id"),
+    ("part_replacements", "part_id, at_ms"),
+    ("milk", "id"),
 ];
 
 /// Opens the diary at `path`; if it is damaged, keeps it aside as
@@ -204,6 +208,9 @@ pub fn salvage(from: &Path, into: &Path) -> Result<usize> {
          DELETE FROM session_steps WHERE session_id NOT IN (SELECT id FROM sessions);
          DELETE FROM session_tags WHERE session_id NOT IN (SELECT id FROM sessions);
          DELETE FROM session_factors WHERE session_id NOT IN (SELECT id FROM sessions);
+         DELETE FROM milk WHERE session_id NOT IN (SELECT id FROM sessions);
+         DELETE FROM pump_parts WHERE pump_id NOT IN (SELECT id FROM pumps);
+         DELETE FROM part_replacements WHERE part_id NOT IN (SELECT id FROM pump_parts);
          UPDATE sessions SET routine_id = NULL
           WHERE routine_id IS NOT NULL AND routine_id NOT IN (SELECT id FROM routines);",
     )?;

@@ -387,10 +387,10 @@ impl AppState {
     }
 
     /// Keeps the chips ticked on a saved finish sheet, to tick them next time.
-    pub fn remember_chips(&self, ticked: Vec<String>) -> Result<()> {
+    pub fn remember_finish(&self, ticked: Vec<String>, milk: &str) -> Result<()> {
         let mut inner = self.inner();
         let engine = inner.engine().ok_or_else(|| self.unopened(&inner))?;
-        inner.prefs = Prefs::remember_chips(engine.diary(), ticked)?;
+        inner.prefs = Prefs::remember_finish(engine.diary(), ticked, milk)?;
         Ok(())
     }
 

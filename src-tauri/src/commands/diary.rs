@@ -36,9 +36,16 @@ pub fn edit_session(state: State<'_, AppState>, id: i64, edit: Edit) -> Result<D
 }
 
 #[tauri::command]
-pub fn delete_session(state: State<'_, AppState>, id: i64) -> Result<()> {
+pub fn delete_session(
+    state: State<'_, AppState>,
+    id: i64,
+    milk: Option<crate::stash::MilkOnDelete>,
+) -> Result<()> {
     let now = chrono::Utc::now().timestamp_millis();
-    state.lock()?.diary_mut().delete_session(id, now)
+    state
+        .lock()?
+        .diary_mut()
+        .delete_session_with_milk(id, now, milk.unwrap_or_default())
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@ pub mod media;
 pub mod prefs;
 pub mod session;
 pub mod sound;
+pub mod stash;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

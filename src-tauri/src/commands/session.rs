@@ -71,6 +71,10 @@ pub fn start_session<R: Runtime>(
             let pump_only = sound.mode == crate::state::SoundMode::Pump;
             factors.push((insights::SOUND_PUMP_ONLY, flag(pump_only)));
         }
+        // The pump's settings start as last time; changing them is optional.
+        if let Ok(Some(pump)) = d.next_pump_settings() {
+            factors.extend(pump.factors());
+        }
         Ok((e.start_with(routine_id, &factors)?, Vec::new()))
     })
     .inspect(|_| state.count_breathing())
@@ -94,8 +98,15 @@ pub fn finish_session<R: Runtime>(
     state: State<'_, AppState>,
     mut finish: Finish,
 ) -> Result<i64> {
-    let offered = state.prefs().chips;
+    let prefs = state.prefs();
+    let offered = prefs.chips;
     finish.factors = crate::prefs::chip_factors(&offered, &finish.did);
+    finish.keeping = prefs.keeping;
+    let milk = match finish.milk.as_slice() {
+        [] => prefs.last_milk,
+        [one] => one.place.as_str().to_string(),
+        _ => "split".to_string(),
+    };
     let ticked: Vec<String> = finish
         .did
         .iter()
@@ -109,7 +120,7 @@ pub fn finish_session<R: Runtime>(
         Ok((id, Vec::new()))
     })?;
     // The session is saved; pre-ticking next time is a nicety that may fail.
-    let _ = state.remember_chips(ticked);
+    let _ = state.remember_finish(ticked, &milk);
     Ok(id)
 }
 
