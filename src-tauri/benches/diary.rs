@@ -103,7 +103,7 @@ fn bench(c: &mut Criterion) {
         let from = to - chrono::Duration::days(30);
         b.iter(|| {
             let points = diary.points(from, to).unwrap();
-            letdown::charts::all(from, to, &points, letdown::prefs::Unit::Ml, Some(3.0))
+            letdown::charts::all(from, to, &points, letdown::prefs::Unit::Ml, Some(3.0), &[])
         })
     });
     c.bench_function("week stats", |b| {

@@ -157,8 +157,15 @@ pub fn days_between(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     from.iter_days().take_while(|d| *d <= to).collect()
 }
 
-/// Daily volume, one bar a day with each session stacked in it.
-pub fn daily_volume(days: &[NaiveDate], points: &[Point], unit: Unit) -> String {
+/// Daily volume, one bar a day with each session stacked in it, and a line
+/// on each day a pump part was replaced, so a dip before and a recovery
+/// after can be seen.
+pub fn daily_volume(
+    days: &[NaiveDate],
+    points: &[Point],
+    unit: Unit,
+    replaced: &[crate::pump::Replacement],
+) -> String {
     let mut totals = vec![0.0; days.len()];
     let index = |p: &Point| days.iter().position(|d| *d == p.day);
     for p in points {
@@ -192,6 +199,25 @@ pub fn daily_volume(days: &[NaiveDate], points: &[Point], unit: Unit) -> String 
                 (bottom - top).max(0.5)
             ),
             &label,
+        );
+    }
+    for r in replaced {
+        let day = crate::history::local_time(r.at_ms, r.offset_min).date();
+        let Some(i) = frame.day_index(day) else {
+            continue;
+        };
+        let x = Frame::x_mid(days.len(), i);
+        frame.mark(
+            &format!(
+                r#"line class="replaced" x1="{x:.1}" x2="{x:.1}" y1="{TOP}" y2="{}""#,
+                H - BOTTOM
+            ),
+            &format!(
+                "{}: replaced the {} of {}",
+                short_day(day),
+                r.part.to_lowercase(),
+                r.pump
+            ),
         );
     }
     frame.finish(points.iter().all(|p| p.total_ml.is_none()))
@@ -334,17 +360,19 @@ pub struct Charts {
     pub intervals: String,
 }
 
-/// `target_h`: the schedule's interval, drawn on the interval chart.
+/// `target_h`: the schedule's interval, drawn on the interval chart;
+/// `replaced`: pump parts replaced, marked on the volume chart.
 pub fn all(
     from: NaiveDate,
     to: NaiveDate,
     points: &[Point],
     unit: Unit,
     target_h: Option<f64>,
+    replaced: &[crate::pump::Replacement],
 ) -> Charts {
     let days = days_between(from, to);
     Charts {
-        daily_volume: daily_volume(&days, points, unit),
+        daily_volume: daily_volume(&days, points, unit, replaced),
         first_letdown: first_letdown(&days, points),
         letdowns: letdowns(&days, points),
         intervals: intervals(&days, points, target_h),
@@ -398,7 +426,7 @@ mod tests {
             },
         );
         let (days, points) = span(&d);
-        let svg = daily_volume(&days, &points, Unit::Ml);
+        let svg = daily_volume(&days, &points, Unit::Ml, &[]);
         assert_eq!(
             svg.matches("<rect").count(),
             2,
@@ -410,9 +438,44 @@ mod tests {
         );
         assert!(svg.contains(r#"aria-label="Sun 1 Mar, 13:30: 50 ml (day 150 ml)""#));
         assert_eq!(svg.matches("tabindex=\"0\"").count(), 2);
-        let oz = daily_volume(&days, &points, Unit::Oz);
+        let oz = daily_volume(&days, &points, Unit::Oz, &[]);
         assert!(oz.contains("3.4 oz (day 5.1 oz)"), "{oz}");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn a_replaced_part_is_marked_on_its_local_day_of_the_volume_chart() {
+        let d = Diary::open_in_memory().unwrap();
+        let (days, points) = span(&d);
+        // 23:30 UTC on 1 March is 2 March in UTC+2: the mark goes on the 2nd.
+        let at = |s: &str| {
+            s.parse::<chrono::NaiveDateTime>()
+                .unwrap()
+                .and_utc()
+                .timestamp_millis()
+        };
+        let replaced = [
+            crate::pump::Replacement {
+                at_ms: at("2026-03-01T23:30:00"),
+                offset_min: 120,
+                part: "Duckbill valves".into(),
+                pump: "Work pump".into(),
+            },
+            crate::pump::Replacement {
+                at_ms: at("2026-03-09T10:00:00"),
+                offset_min: 0,
+                part: "Tubing".into(),
+                pump: "Work pump".into(),
+            },
+        ];
+        let svg = daily_volume(&days, &points, Unit::Ml, &replaced);
+        assert_eq!(svg.matches(r#"class="replaced""#).count(), 1, "{svg}");
+        assert!(
+            svg.contains(r#"aria-label="Mon 2 Mar: replaced the duckbill valves of Work pump""#),
+            "{svg}"
+        );
+        let x = format!(r#"x1="{:.1}""#, Frame::x_mid(days.len(), 1));
+        assert!(svg.contains(&x), "drawn at the second day's middle: {svg}");
     }
 
     #[test]
@@ -446,7 +509,7 @@ mod tests {
         let empty = first_letdown(&days, &[]);
         assert!(empty.contains("No sessions in these days"));
         // Grid labels stay distinct with nothing to draw.
-        let volume = daily_volume(&days, &[], Unit::Ml);
+        let volume = daily_volume(&days, &[], Unit::Ml, &[]);
         for label in [">0 ml<", ">25 ml<", ">100 ml<"] {
             assert_eq!(volume.matches(label).count(), 1, "{label} in {volume}");
         }

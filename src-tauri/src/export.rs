@@ -18,11 +18,13 @@ use crate::diary::Diary;
 use crate::error::{Error, Result};
 use crate::history::{local_time, Filter, ListRow, Point};
 use crate::prefs::Unit;
+use crate::pump::PumpSettings;
+use crate::stash::Place;
 
 /// The report's stylesheet: also loaded by the app to show the report.
 pub const REPORT_CSS: &str = include_str!("../../ui/css/report.css");
 
-pub const SESSION_COLUMNS: [&str; 16] = [
+pub const SESSION_COLUMNS: [&str; 25] = [
     "id",
     "start_utc",
     "start_local",
@@ -39,6 +41,30 @@ pub const SESSION_COLUMNS: [&str; 16] = [
     "comfort",
     "tags",
     "note",
+    "pump",
+    "stimulation",
+    "expression",
+    "suction",
+    "expression_from_s",
+    "fridge_ml",
+    "freezer_ml",
+    "fed_ml",
+    "discarded_ml",
+];
+
+pub const STASH_COLUMNS: [&str; 12] = [
+    "id",
+    "session_id",
+    "place",
+    "amount_ml",
+    "pumped_utc",
+    "pumped_local",
+    "utc_offset_min",
+    "label",
+    "use_by_utc",
+    "thawed",
+    "used",
+    "used_utc",
 ];
 
 pub const MARK_COLUMNS: [&str; 7] = [
@@ -97,10 +123,11 @@ fn csv_bytes(out: csv::Writer<Vec<u8>>) -> Result<Vec<u8>> {
 pub fn sessions_csv(diary: &Diary, filter: &Filter) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(SESSION_COLUMNS).map_err(csv_error)?;
+    let names = diary.pump_names()?;
     for row in all_rows(diary, filter)? {
         let s = &row.session;
         let end = s.ended_ms.unwrap_or(s.started_ms);
-        out.write_record([
+        let record = [
             s.id.to_string(),
             utc(s.started_ms),
             local(s.started_ms, s.started_offset_min),
@@ -119,6 +146,56 @@ pub fn sessions_csv(diary: &Diary, filter: &Filter) -> Result<Vec<u8>> {
             s.comfort.map(|c| c.to_string()).unwrap_or_default(),
             row.tags.join(";"),
             s.note.clone().unwrap_or_default(),
+        ];
+        let pump = PumpSettings::from_factors(&diary.session_factors(s.id)?);
+        let level = |f: fn(&PumpSettings) -> Option<u8>| {
+            pump.as_ref()
+                .and_then(f)
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        };
+        let milk = diary.session_milk(s.id)?;
+        let went =
+            |place: Place| number(milk.iter().find(|m| m.place == place).map(|m| m.amount_ml));
+        let extra = [
+            pump.and_then(|p| names.get(&p.pump_id).cloned())
+                .unwrap_or_default(),
+            level(|p| p.stimulation),
+            level(|p| p.expression),
+            level(|p| p.suction),
+            pump.and_then(|p| p.expression_from_s)
+                .map(|v| v.to_string())
+                .unwrap_or_default(),
+            went(Place::Fridge),
+            went(Place::Freezer),
+            went(Place::Fed),
+            went(Place::Discarded),
+        ];
+        out.write_record(record.into_iter().chain(extra))
+            .map_err(csv_error)?;
+    }
+    csv_bytes(out)
+}
+
+/// The stash as CSV: every portion stored in the fridge or freezer, with
+/// what became of it, oldest first.
+pub fn stash_csv(diary: &Diary) -> Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(STASH_COLUMNS).map_err(csv_error)?;
+    for p in diary.stored_milk()? {
+        out.write_record([
+            p.id.to_string(),
+            p.session_id.to_string(),
+            p.place.as_str().to_string(),
+            number(Some(p.amount_ml)),
+            utc(p.pumped_ms),
+            local(p.pumped_ms, p.pumped_offset_min),
+            p.pumped_offset_min.to_string(),
+            p.label.unwrap_or_default(),
+            p.use_by_ms.map(utc).unwrap_or_default(),
+            if p.thawed { "yes" } else { "" }.to_string(),
+            p.used_how.unwrap_or_default(),
+            p.used_ms.map(utc).unwrap_or_default(),
         ])
         .map_err(csv_error)?;
     }
@@ -220,7 +297,8 @@ pub fn report(
     }
     let from = to - chrono::Duration::days(i64::from(days) - 1);
     let points = diary.points(from, to)?;
-    let charts = charts::all(from, to, &points, unit, schedule.target_hours());
+    let replaced = diary.replacements_in_days(from, to)?;
+    let charts = charts::all(from, to, &points, unit, schedule.target_hours(), &replaced);
     let span = format!("{} – {}", from.format("%-d %b %Y"), to.format("%-d %b %Y"));
     let title = if baby_name.is_empty() {
         format!("Pumping report, {span}")
@@ -338,6 +416,7 @@ pub fn report(
     body.push_str("</tbody></table></section>");
     schedule_section(&mut body, diary, schedule, from, to, &points)?;
     insights_section(&mut body, diary, to, days, unit, &points)?;
+    pump_stash_section(&mut body, diary, &points, (from, to), prefs, made)?;
     // Routines used and notes.
     let mut routines: BTreeMap<&str, u32> = BTreeMap::new();
     for p in &points {
@@ -372,6 +451,95 @@ pub fn report(
         body
     );
     Ok(Report { html, body, title })
+}
+
+/// The pumps and settings used in the span, the parts replaced, and the
+/// stash as of the day the report was made.
+fn pump_stash_section(
+    body: &mut String,
+    diary: &Diary,
+    points: &[Point],
+    (from, to): (NaiveDate, NaiveDate),
+    prefs: &crate::prefs::Prefs,
+    made: NaiveDate,
+) -> Result<()> {
+    let unit = prefs.unit;
+    let names = diary.pump_names()?;
+    let mut used: BTreeMap<String, Vec<PumpSettings>> = BTreeMap::new();
+    for p in points {
+        if let Some(s) = PumpSettings::from_factors(&diary.session_factors(p.id)?) {
+            let name = names.get(&s.pump_id).cloned().unwrap_or_default();
+            used.entry(name).or_default().push(s);
+        }
+    }
+    body.push_str(r#"<section class="pump"><h2>Pump and milk stash</h2><ul>"#);
+    for (name, settings) in &used {
+        let median = |f: fn(&PumpSettings) -> Option<u8>| {
+            let mut v: Vec<u8> = settings.iter().filter_map(f).collect();
+            v.sort_unstable();
+            v.get(v.len() / 2).copied()
+        };
+        let levels: Vec<String> = [
+            ("stimulation", median(|s| s.stimulation)),
+            ("expression", median(|s| s.expression)),
+            ("suction", median(|s| s.suction)),
+        ]
+        .iter()
+        .filter_map(|(what, v)| v.map(|v| format!("{what} {v}")))
+        .collect();
+        let _ = write!(
+            body,
+            "<li>{}: {} sessions{}</li>",
+            esc(name),
+            settings.len(),
+            if levels.is_empty() {
+                String::new()
+            } else {
+                format!(" (usual levels: {})", levels.join(", "))
+            }
+        );
+    }
+    for pump in diary.pumps()? {
+        let flange = match (pump.spec.flange_left_mm, pump.spec.flange_right_mm) {
+            (Some(l), Some(r)) if l != r => format!("flanges {l} mm left, {r} mm right"),
+            (Some(l), _) => format!("flange {l} mm"),
+            _ => continue,
+        };
+        let _ = write!(body, "<li>{}: {}</li>", esc(&pump.spec.name), flange);
+    }
+    for r in diary.replacements_in_days(from, to)? {
+        let _ = write!(
+            body,
+            "<li>Replaced the {} of {} on {}</li>",
+            esc(&r.part.to_lowercase()),
+            esc(&r.pump),
+            local_time(r.at_ms, r.offset_min).format("%a %-d %b")
+        );
+    }
+    let noon = made
+        .and_hms_opt(12, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+        .timestamp_millis();
+    let stash = diary.stash(noon, &prefs.keeping)?;
+    let supply = stash
+        .days_of_supply
+        .map(|d| {
+            format!(
+                ", about {d:.1} days at {} a day",
+                unit.label(f64::from(stash.daily_need_ml))
+            )
+        })
+        .unwrap_or_default();
+    let _ = write!(
+        body,
+        "<li>Stash on {}: {} in the fridge, {} in the freezer{}</li></ul></section>",
+        made.format("%-d %b %Y"),
+        esc(&unit.label(stash.fridge_ml)),
+        esc(&unit.label(stash.freezer_ml)),
+        esc(&supply)
+    );
+    Ok(())
 }
 
 /// The schedule and how often it was kept, when the parent has one.
@@ -542,6 +710,108 @@ mod tests {
             ),
         ];
         (d, ids)
+    }
+
+    #[test]
+    fn pump_settings_milk_and_the_stash_are_exported_and_reported() {
+        let (mut d, ids) = diary();
+        let spec = crate::pump::PumpSpec {
+            name: "Work, \"pump\"".into(),
+            double: true,
+            flange_left_mm: Some(24.0),
+            flange_right_mm: Some(21.0),
+            levels: crate::pump::Levels::Two,
+            stimulation: Some(5),
+            expression: Some(7),
+            suction: None,
+        };
+        let pump = d.save_pump(None, spec, 0).unwrap();
+        let settings = PumpSettings {
+            pump_id: pump,
+            stimulation: Some(4),
+            expression: Some(8),
+            suction: None,
+            expression_from_s: Some(95),
+        };
+        d.set_session_pump(ids[0], &settings).unwrap();
+        // The first session's 90 ml: 60 frozen (labelled), 30 fed.
+        let pumped: i64 = d
+            .conn()
+            .query_row(
+                "SELECT ended_ms FROM sessions WHERE id = ?1",
+                [ids[0]],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let shares = [
+            crate::stash::Share {
+                place: Place::Freezer,
+                amount_ml: 60.0,
+                label: Some("bag, 3".into()),
+            },
+            crate::stash::Share {
+                place: Place::Fed,
+                amount_ml: 30.0,
+                label: None,
+            },
+        ];
+        let tx = d.connection().transaction().unwrap();
+        crate::stash::insert_milk(&tx, ids[0], &shares, pumped, &Default::default()).unwrap();
+        tx.commit().unwrap();
+
+        let bytes = sessions_csv(&d, &Filter::default()).unwrap();
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let column = |name: &str| SESSION_COLUMNS.iter().position(|c| *c == name).unwrap();
+        let first = records.iter().find(|r| r[0] == ids[0].to_string()).unwrap();
+        let got: Vec<&str> = [
+            "pump",
+            "stimulation",
+            "expression",
+            "suction",
+            "expression_from_s",
+            "fridge_ml",
+            "freezer_ml",
+            "fed_ml",
+            "discarded_ml",
+        ]
+        .iter()
+        .map(|c| &first[column(c)])
+        .collect();
+        assert_eq!(
+            got,
+            ["Work, \"pump\"", "4", "8", "", "95", "", "60", "30", ""]
+        );
+        let other = records.iter().find(|r| r[0] == ids[1].to_string()).unwrap();
+        assert_eq!(&other[column("pump")], "", "no pump recorded");
+
+        let bytes = stash_csv(&d).unwrap();
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        assert_eq!(reader.headers().unwrap(), STASH_COLUMNS.as_slice());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 1, "only stored milk");
+        let get = |name: &str| &rows[0][STASH_COLUMNS.iter().position(|c| *c == name).unwrap()];
+        assert_eq!(
+            (get("place"), get("amount_ml"), get("label")),
+            ("freezer", "60", "bag, 3")
+        );
+        assert_eq!(get("pumped_local"), "2026-03-01 07:25:00");
+        assert_eq!(get("use_by_utc"), "2026-09-01T06:25:00Z", "6 months on");
+
+        let to = "2026-03-07".parse().unwrap();
+        let report = report(&d, to, 7, &prefs(Unit::Ml, ""), to).unwrap();
+        let html = &report.html;
+        assert!(
+            html.contains(
+                "Work, &quot;pump&quot;: 1 sessions (usual levels: stimulation 4, expression 8)"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("flanges 24 mm left, 21 mm right"), "{html}");
+        assert!(
+            html.contains("Stash on 7 Mar 2026: 0 ml in the fridge, 60 ml in the freezer"),
+            "{html}"
+        );
     }
 
     #[test]

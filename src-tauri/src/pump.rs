@@ -312,6 +312,13 @@ impl Diary {
         Ok(pumps)
     }
 
+    /// Every pump's name by id, those put away too: what old sessions used.
+    pub fn pump_names(&self) -> Result<std::collections::HashMap<i64, String>> {
+        let mut stmt = self.conn().prepare_cached("SELECT id, name FROM pumps")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Finished sessions a day over the two weeks before `now_ms`: how hard
     /// the parts work.
     pub fn sessions_per_day(&self, now_ms: i64) -> Result<f64> {
@@ -535,6 +542,28 @@ impl Diary {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Parts replaced on local days `from..=to`, for the charts' marks.
+    pub fn replacements_in_days(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<Replacement>> {
+        // Local days reach 14 hours either side of UTC's.
+        let edge = |d: chrono::NaiveDate| {
+            d.and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp_millis()
+        };
+        let found = self.replacements_between(edge(from) - DAY_MS, edge(to) + 2 * DAY_MS)?;
+        Ok(found
+            .into_iter()
+            .filter(|r| {
+                let day = crate::history::local_time(r.at_ms, r.offset_min).date();
+                (from..=to).contains(&day)
+            })
+            .collect())
     }
 
     /// What the next session starts with: the last session's settings if its

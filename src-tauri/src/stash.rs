@@ -339,6 +339,18 @@ impl Diary {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every portion ever stored (fridge or freezer), used or not, oldest
+    /// first: the stash export. Milk taken out with its session is left out.
+    pub fn stored_milk(&self) -> Result<Vec<Portion>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {PORTION_COLUMNS} FROM milk m JOIN sessions s ON s.id = m.session_id
+             WHERE m.removed_ms IS NULL AND (m.place IN ('fridge', 'freezer') OR m.used_ms IS NOT NULL)
+             ORDER BY coalesce(s.ended_ms, s.started_ms), m.id"
+        ))?;
+        let rows = stmt.query_map([], portion)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The fridge and the freezer as of `now_ms`.
     pub fn stash(&self, now_ms: i64, keeping: &Keeping) -> Result<Stash> {
         let mut stmt = self.conn().prepare_cached(&format!(

@@ -64,9 +64,20 @@ pub struct Span {
 #[tauri::command]
 pub fn diary_charts(state: State<'_, AppState>, from: NaiveDate, to: NaiveDate) -> Result<Span> {
     let prefs = state.prefs();
-    let points = state.lock()?.diary().points(from, to)?;
+    let (points, replaced) = {
+        let engine = state.lock()?;
+        let d = engine.diary();
+        (d.points(from, to)?, d.replacements_in_days(from, to)?)
+    };
     Ok(Span {
-        charts: charts::all(from, to, &points, prefs.unit, prefs.schedule.target_hours()),
+        charts: charts::all(
+            from,
+            to,
+            &points,
+            prefs.unit,
+            prefs.schedule.target_hours(),
+            &replaced,
+        ),
         sessions: points.len(),
     })
 }
@@ -118,6 +129,7 @@ pub enum Export {
         to: NaiveDate,
         days: u32,
     },
+    Stash,
 }
 
 /// Writes an export to the path the save dialog returned. `replace` is only
@@ -137,6 +149,7 @@ pub async fn export_diary(
         match export {
             Export::Sessions { filter } => export::sessions_csv(diary, &filter)?,
             Export::Marks { filter } => export::marks_csv(diary, &filter)?,
+            Export::Stash => export::stash_csv(diary)?,
             Export::BabyBuddy { filter, child_id } => {
                 export::baby_buddy_csv(diary, &filter, child_id, prefs.unit)?
             }
