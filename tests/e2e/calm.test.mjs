@@ -27,11 +27,6 @@ const active = () => app.execute("return document.activeElement?.id || document.
 const isHidden = (id) => app.execute(`return document.getElementById('${id}').hidden`);
 
 /** axe-core on the window as it is now: no violations. */
-async function assertAccessible(screen) {
-  const violations = await app.axe();
-  assert.deepEqual(violations, [], `${screen}: ${JSON.stringify(violations, null, 1)}`);
-}
-
 /** Presses Tab until `accept(id)` holds; returns every id passed on the way. */
 async function tabUntil(accept, max = 40) {
   const seen = [];
@@ -63,12 +58,12 @@ async function quickRoutine(name) {
 test("first run: a light welcome that can be skipped, and it is accessible", async () => {
   await waitFor("the welcome", () => app.execute("return document.getElementById('welcome').open"));
   app.screenshot("calm-0-welcome");
-  await assertAccessible("welcome");
+  await app.assertAccessible("welcome");
   await app.press(KEY.escape); // a dialog closes on Esc, as people expect
   await waitFor("the welcome to close", async () => !(await app.execute("return document.getElementById('welcome').open")));
   await waitFor("the welcome to be remembered", () => query(app.diaryPath, "SELECT value FROM settings WHERE key = 'prefs'")[0]?.value.includes('"welcome_done":true'));
   assert.equal(await app.execute("return !!document.body.dataset.discreet"), false, "Esc in a dialog is not discreet mode");
-  await assertAccessible("calm screen before a session");
+  await app.assertAccessible("calm screen before a session");
   app.screenshot("calm-1-ready");
   assert.deepEqual(await app.layoutProblems(), [], "the calm screen fits the window whole");
 });
@@ -100,7 +95,7 @@ test("a whole session by keyboard alone", async () => {
   await app.waitForText("#side", (t) => t === "Side: Right");
   await app.waitForText("#timer-label", (t) => t === "pumping"); // past the target
   app.screenshot("calm-2-keyboard-pumping");
-  await assertAccessible("session running");
+  await app.assertAccessible("session running");
 
   await app.press("e");
   await waitFor("the finish sheet", async () => !(await isHidden("finish")));
@@ -110,7 +105,7 @@ test("a whole session by keyboard alone", async () => {
   assert.equal(await active(), "amount-right");
   for (const key of "65") await app.press(key);
   app.screenshot("calm-3-keyboard-finish");
-  await assertAccessible("finish sheet");
+  await app.assertAccessible("finish sheet");
   await app.press(KEY.enter); // Enter saves
   await waitFor("the finish sheet to close", () => isHidden("finish"));
   assert.equal(await app.text("#notice-text"), "Saved to your diary.");
@@ -222,7 +217,7 @@ test("settings: several photos, one chosen, one removed; the baby's name in the 
   const thumbs = await app.execute("return [...document.querySelectorAll('#photo-list .thumb')].map(b => b.getAttribute('aria-pressed'))");
   assert.deepEqual(thumbs, ["true", "false"], "the newest is shown");
   app.screenshot("calm-7-settings");
-  await assertAccessible("settings");
+  await app.assertAccessible("settings");
 
   const [newest, older] = query(app.diaryPath, "SELECT id FROM photos ORDER BY imported_ms DESC, id DESC").map((p) => p.id);
   await app.click("#photo-list li:nth-child(2) .thumb");
@@ -257,7 +252,7 @@ test("the light theme keeps the screen readable", async () => {
     app.execute("return getComputedStyle(document.querySelector('button.primary:not([hidden])')).backgroundColor === 'rgb(47, 95, 89)'"),
   );
   app.screenshot("calm-8-light");
-  await assertAccessible("light theme, in a session");
+  await app.assertAccessible("light theme, in a session");
 });
 
 // The routines as the diary keeps them, from the start-up answer (the UI's only source).

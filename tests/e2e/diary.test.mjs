@@ -37,11 +37,6 @@ async function diaryOpen() {
   await waitFor("the diary's first page", async () => (await rows()) > 0);
 }
 
-async function assertAccessible(screen) {
-  const violations = await app.axe();
-  assert.deepEqual(violations, [], `${screen}: ${JSON.stringify(violations, null, 1)}`);
-}
-
 /** The app's visible top-level X windows (its main window, dialogs, questions). */
 function visibleWindows() {
   try {
@@ -99,7 +94,7 @@ test("a ten-year diary opens at once, newest day first, and pages as it scrolls"
   }
   assert.equal(await rows(), PAGE * 4);
   await app.execute("document.getElementById('diary-days').scrollTop = 0");
-  await assertAccessible("diary days");
+  await app.assertAccessible("diary days");
 });
 
 test("a session opens with its timeline, and an edited amount is saved to the diary", async () => {
@@ -113,7 +108,7 @@ test("a session opens with its timeline, and an edited amount is saved to the di
   assert.ok(marks.some((m) => m.startsWith("Let-down at")));
   assert.equal(await app.execute("return document.querySelectorAll('#timeline .seg').length"), 3);
   app.screenshot("diary-detail");
-  await assertAccessible("session detail");
+  await app.assertAccessible("session detail");
 
   await app.execute("document.getElementById('edit-left').value = ''; document.getElementById('edit-total').value = ''");
   await app.type("#edit-left", "77");
@@ -164,7 +159,7 @@ test("week and month charts: pictures first, the number on focus", async () => {
   const label = await app.waitForText("#chart-readout", (t) => / ml \(day \d+ ml\)$/.test(t));
   assert.match(label, /^\w{3} \d+ \w{3}, \d\d:\d\d: \d+ ml/);
   app.screenshot("diary-week");
-  await assertAccessible("week charts");
+  await app.assertAccessible("week charts");
   await app.click("#tab-month");
   await waitFor("the month's charts", async () => {
     const title = await app.text("#span-title");
@@ -197,7 +192,7 @@ test("sessions export to CSV through the system save dialog, which asks before r
   await waitFor("the file", () => existsSync(file) && statSync(file).size > 0, { timeoutMs: 30_000 });
   await app.waitForText("#diary-notice-text", (t) => t === "Saved sessions.csv.");
   const lines = readFileSync(file, "utf8").trim().split("\n");
-  assert.equal(lines[0], "id,start_utc,start_local,end_utc,end_local,utc_offset_min,duration_min,routine,left_ml,right_ml,total_ml,letdowns,first_letdown_s,comfort,tags,note");
+  assert.equal(lines[0], "id,start_utc,start_local,end_utc,end_local,utc_offset_min,duration_min,routine,left_ml,right_ml,total_ml,letdowns,first_letdown_s,comfort,tags,note,pump,stimulation,expression,suction,expression_from_s,fridge_ml,freezer_ml,fed_ml,discarded_ml");
   assert.equal(lines.length, SESSIONS + 1);
 
   // Again, to the same name: the system dialog asks first. "Cancel" leaves
@@ -236,7 +231,7 @@ test("the report for a lactation consultant shows, and saves as one self-contain
     AND date(started_ms / 1000 + started_offset_min * 60, 'unixepoch') > date('now', 'localtime', '-14 days')`);
   assert.match(summary, new RegExp(`^Summary\\s*Sessions\\s*${n}\\s*Sessions per day`));
   app.screenshot("diary-report");
-  await assertAccessible("report");
+  await app.assertAccessible("report");
   // Print opens the system's print dialog (where "Print to File" makes a PDF).
   const main = visibleWindows();
   await app.click("#report-print");

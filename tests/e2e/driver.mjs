@@ -257,6 +257,12 @@ class App {
     );
   }
 
+  /** Fails the test unless axe-core finds no violation on the page as it is now. */
+  async assertAccessible(screen) {
+    const violations = await this.axe();
+    if (violations.length) throw new Error(`${screen}: ${JSON.stringify(violations, null, 1)}`);
+  }
+
   /** Runs axe-core (tests/node_modules, pinned in tests/package.json) on the
    * page as it is now; resolves to its violations, each with the failing
    * elements. Injected through WebDriver, so the app's CSP is not loosened. */

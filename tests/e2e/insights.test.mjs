@@ -28,11 +28,6 @@ after(async () => {
   await app?.close();
 });
 
-async function assertAccessible(screen) {
-  const violations = await app.axe();
-  assert.deepEqual(violations, [], `${screen}: ${JSON.stringify(violations, null, 1)}`);
-}
-
 const prefs = () => JSON.parse(query(app.diaryPath, "SELECT value FROM settings WHERE key = 'prefs'")[0]?.value ?? "{}");
 
 test("the diary's 'What works' view says what the planted diary holds, in plain words", async () => {
@@ -51,7 +46,7 @@ test("the diary's 'What works' view says what the planted diary holds, in plain 
   assert.match(await app.text("#works-pattern"), /your first let-down usually comes at 0:0\d .*your second let-down usually comes at 0:[12]\d/);
   const fourWeeks = Number((await app.text("#works-view .hint")).match(/^(\d+) sessions/)[1]);
   app.screenshot("works-1-view");
-  await assertAccessible("what works");
+  await app.assertAccessible("what works");
 
   await app.execute("const s = document.getElementById('works-weeks'); s.value = '2'; s.dispatchEvent(new Event('change'))");
   await app.waitForText("#works-view .hint", (t) => /^\d+ sessions/.test(t) && Number(t.match(/^(\d+)/)[1]) < fourWeeks);
@@ -69,7 +64,7 @@ test("the strongest finding is one line on the idle screen, and can be hidden", 
   const line = await app.waitForText("#finding-text");
   assert.match(line, /^Your first let-down came about \d seconds sooner when the warm-up ran to its end\.$/);
   app.screenshot("works-2-idle-line");
-  await assertAccessible("idle screen with a finding");
+  await app.assertAccessible("idle screen with a finding");
   const [w0, h0] = await app.execute("return [innerWidth, innerHeight]");
   for (const [width, height] of [[1024, 600], [800, 600]]) {
     await app.resizeTo(width, height);
@@ -106,7 +101,7 @@ test("while pumping, a quiet line says when the next let-down usually comes", as
   const second = await app.waitForText("#pattern-hint", (t) => t.startsWith("Your second"));
   assert.match(second, /^Your second let-down often comes around (1\d|2\d) seconds\.$/);
   assert.equal(await app.execute("return getComputedStyle(document.getElementById('pattern-hint')).color"), await app.execute("return getComputedStyle(document.getElementById('timer-label')).color"), "the hint is in the quiet ink, nothing red");
-  await assertAccessible("pumping with the hint");
+  await app.assertAccessible("pumping with the hint");
   // Past the usual time with no second let-down: a suggestion, calmly.
   const late = await app.waitForText("#pattern-hint", (t) => t.startsWith("Slower today?"), 45_000);
   assert.match(late, /switch|compression|recording/i);
@@ -119,7 +114,7 @@ test("the finish sheet's chips are recorded with the session, and ticked again n
   const chips = await app.execute("return [...document.querySelectorAll('#chip-list input')].map((c) => c.value)");
   assert.ok(chips.includes("warm compress") && chips.includes("a drink"), chips.join(", "));
   await app.click("#chip-list input[value='warm compress']");
-  await assertAccessible("finish sheet with chips");
+  await app.assertAccessible("finish sheet with chips");
   app.screenshot("works-4-chips");
   await app.click("#save");
   await waitFor("the idle screen", () => app.execute("return document.body.dataset.mode === 'idle'"));

@@ -61,11 +61,6 @@ function notifications() {
     });
 }
 
-async function assertAccessible(screen) {
-  const violations = await app.axe();
-  assert.deepEqual(violations, [], `${screen}: ${JSON.stringify(violations, null, 1)}`);
-}
-
 /** Sets the schedule through Settings, as a parent does. */
 async function setSchedule({ kind, every = 120, times = "" }) {
   await app.execute("if (!document.getElementById('settings').open) document.getElementById('footer-settings').click()");
@@ -96,7 +91,7 @@ test("a discreet reminder comes once, at the due time", async () => {
   await waitFor("the settings' schedule to show", () => app.execute("return !document.getElementById('schedule-every-label').hidden"));
   await app.execute("document.getElementById('schedule').scrollIntoView({ block: 'center' })");
   app.screenshot("reminders-1-settings");
-  await assertAccessible("settings with a schedule");
+  await app.assertAccessible("settings with a schedule");
   await closeSettings();
   const due = seededEnd + 2 * HOUR;
   const [shown] = await waitFor("the reminder", () => (notifications().length ? notifications() : null), { timeoutMs: 60_000 });
@@ -112,7 +107,7 @@ test("a discreet reminder comes once, at the due time", async () => {
   await app.waitForText("#schedule-text", (t) => /^Last session 2 h( \d min)? ago · next (tomorrow )?around \d\d:\d\d$/.test(t));
   assert.equal(await app.execute("return !document.getElementById('snooze').hidden"), true, "remind me later is offered");
   app.screenshot("reminders-2-idle");
-  await assertAccessible("idle screen after a reminder");
+  await app.assertAccessible("idle screen after a reminder");
   assert.equal(notifications().length, 1, "one reminder, not a pile");
 });
 

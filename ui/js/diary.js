@@ -4,8 +4,11 @@
 import * as ipc from "./ipc.js";
 import { notice } from "./notice.js";
 import { finishFromForm } from "./view.js";
+import { setupStash } from "./stash.js";
+import { PLACE_NAMES, settingsText } from "./milk.js";
 import {
   amountField,
+  formatAmount,
   editedAmounts,
   dayHeading,
   dayTotalText,
@@ -37,12 +40,13 @@ let loading = false;
 let totals = new Map();
 let groups = new Map(); // each day's section in the list
 let rows = 0; // sessions listed
-let panel = "days"; // "days", "detail", "week", "month", "works" or "report"
+let panel = "days"; // "days", "detail", "week", "month", "works", "stash" or "report"
 let detail = null;
 let removed = new Set();
 let chartKind = "week";
 let chartDay = null;
 let lastDeleted = null;
+let stash = null; // the Stash view (stash.js)
 
 const unit = () => store.get().prefs?.unit ?? "ml";
 
@@ -161,7 +165,15 @@ function paintDetail() {
     node.style.width = `${t.steps[i].width}%`;
   });
   [...bar.querySelectorAll(".mark")].forEach((node, i) => (node.style.left = `${t.marks[i].left}%`));
+  if (t.switched) {
+    const node = el("span", { class: "mark expression", title: t.switched.label, role: "img", "aria-label": t.switched.label });
+    node.style.left = `${t.switched.left}%`;
+    bar.append(node);
+  }
   $("detail-notes").replaceChildren(...d.notes.map((n) => el("li", {}, n)));
+  $("detail-pump").textContent = pumpLine(d);
+  $("detail-pump").hidden = !$("detail-pump").textContent;
+  $("delete-milk").hidden = true;
   $("edit-left").value = amountField(d.amount_left_ml, u);
   $("edit-right").value = amountField(d.amount_right_ml, u);
   $("edit-total").value = amountField(d.amount_total_ml, u);
@@ -179,6 +191,24 @@ function paintDetail() {
     }),
   );
   if (!t.marks.length) $("edit-marks").append(el("li", { class: "hint" }, "No marks in this session."));
+}
+
+/** The session's pump settings and where its milk went, in a line. */
+function pumpLine(d) {
+  const factor = (name) => d.factors.find(([n]) => n === name)?.[1] ?? null;
+  const parts = [];
+  const pumpId = factor("pump");
+  if (pumpId !== null) {
+    const known = store.get().pumps?.pumps?.find((p) => p.id === pumpId);
+    const settings = { stimulation: factor("pump_stimulation"), expression: factor("pump_expression"), suction: factor("pump_suction") };
+    const pump = known ?? { name: "Pump", levels: settings.suction ? "one" : "two" };
+    parts.push(settingsText(pump, settings));
+  }
+  const breathing = factor("breathing_min");
+  if (breathing >= 1) parts.push(`breathing guide ${Math.round(breathing)} min`);
+  const milk = d.milk.map((m) => `${PLACE_NAMES[m.place].toLowerCase()} ${formatAmount(m.amount_ml, unit())}`);
+  if (milk.length) parts.push(`milk: ${milk.join(", ")}`);
+  return parts.join(" · ");
 }
 
 async function openDetail(id) {
@@ -238,9 +268,20 @@ async function saveDetail(event) {
   loadTags();
 }
 
-async function deleteDetail() {
+/** A session whose milk is still in the stash asks what becomes of it first. */
+function askDelete() {
+  const stored = detail.milk.filter((m) => (m.place === "fridge" || m.place === "freezer") && !m.used_how);
+  if (!stored.length) return deleteDetail();
+  const ml = stored.reduce((a, m) => a + m.amount_ml, 0);
+  $("delete-milk-text").textContent = `${formatAmount(ml, unit())} of this session's milk is in the stash. What should happen to it?`;
+  $("delete-milk").hidden = false;
+  $("delete-keep").focus();
+}
+
+async function deleteDetail(milk = "keep") {
+  $("delete-milk").hidden = true;
   const id = detail.id;
-  const done = await attempt(() => ipc.call("delete_session", { id }).then(() => true));
+  const done = await attempt(() => ipc.call("delete_session", { id, milk }).then(() => true));
   if (!done) return;
   lastDeleted = id;
   await reloadList();
@@ -354,11 +395,13 @@ function show(tab) {
     $("diary-charts").setAttribute("aria-labelledby", `tab-${tab}`);
     paintCharts();
   }
+  $("diary-stash").hidden = tab !== "stash";
   if (tab === "report") paintReport();
   if (tab === "works") paintWorks();
+  if (tab === "stash") stash.load();
 }
 
-const TABS = ["days", "week", "month", "works", "report"];
+const TABS = ["days", "week", "month", "works", "stash", "report"];
 
 export async function openDiary() {
   store.set({ dialog: "diary" });
@@ -378,6 +421,7 @@ function unitChanged() {
   if (panel === "week" || panel === "month") paintCharts();
   if (panel === "report") paintReport();
   if (panel === "works") paintWorks();
+  if (panel === "stash") stash.paint();
 }
 
 /** Wires the diary to the calm screen's store; `setUnit` saves the unit chosen here. */
@@ -385,6 +429,9 @@ export function setupDiary(hooks) {
   ({ store, setUnit } = hooks);
   store.subscribe((state, before) => before.prefs && state.prefs?.unit !== before.prefs.unit && unitChanged());
   ({ show: notify, attempt } = notice({ box: "diary-notice", text: "diary-notice-text", undo: "diary-undo" }));
+  stash = setupStash({ el, unit, notify, attempt, store });
+  $("stash-need").addEventListener("submit", stash.saveNeed);
+  $("export-stash").addEventListener("click", () => exportTo({ kind: "stash" }, "Export the stash"));
   $("diary-close").addEventListener("click", () => $("diary").close());
   for (const name of TABS) $(`tab-${name}`).addEventListener("click", () => show(name));
   $("diary").querySelector(".tabs").addEventListener("keydown", (event) => {
@@ -408,7 +455,13 @@ export function setupDiary(hooks) {
   new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && loadMore(), { root: $("diary-days") }).observe($("diary-more"));
   $("detail-back").addEventListener("click", () => backToList(detail?.id));
   $("detail-form").addEventListener("submit", saveDetail);
-  $("detail-delete").addEventListener("click", deleteDetail);
+  $("detail-delete").addEventListener("click", askDelete);
+  $("delete-keep").addEventListener("click", () => deleteDetail("keep"));
+  $("delete-remove").addEventListener("click", () => deleteDetail("remove"));
+  $("delete-cancel").addEventListener("click", () => {
+    $("delete-milk").hidden = true;
+    $("detail-delete").focus();
+  });
   $("span-prev").addEventListener("click", () => {
     chartDay = span(chartKind, chartDay, -1).from;
     paintCharts();

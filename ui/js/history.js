@@ -112,6 +112,8 @@ export function rowParts(row, unit) {
 export function timeline(detail) {
   const total = Math.max(1, detail.active_ms ?? 0, ...detail.steps.map((s) => s.ended_ms));
   const pct = (ms) => Math.round((Math.min(total, Math.max(0, ms)) / total) * 10_000) / 100;
+  const from = (detail.factors ?? []).find(([name]) => name === "pump_expression_from_s");
+  const switchedAt = from ? from[1] * 1000 : null;
   return {
     steps: detail.steps.map((s) => ({
       kind: s.kind,
@@ -126,6 +128,8 @@ export function timeline(detail) {
       left: pct(m.active_ms),
       label: m.kind === "let_down" ? `Let-down at ${formatClock(m.active_ms)}` : `${SIDE_NAMES[m.side] ?? "Side"} side from ${formatClock(m.active_ms)}`,
     })),
+    // The pump switched from stimulation to expression, when marked.
+    switched: switchedAt === null ? null : { left: pct(switchedAt), label: `Pump on expression from ${formatClock(switchedAt)}` },
   };
 }
 
@@ -167,6 +171,6 @@ export function spanTitle(kind, { from, to }) {
 /** A file name for an export: "letdown-sessions-2026-03-08.csv". */
 export function exportName(kind, today) {
   const ext = kind === "report" ? "html" : "csv";
-  const name = { sessions: "sessions", marks: "marks", baby_buddy: "baby-buddy-pumping", report: "report" }[kind];
+  const name = { sessions: "sessions", marks: "marks", baby_buddy: "baby-buddy-pumping", report: "report", stash: "stash" }[kind];
   return `letdown-${name}-${today}.${ext}`;
 }

@@ -13,6 +13,7 @@ import { setupSession } from "./session.js";
 import { setupFade } from "./fade.js";
 import { setupInsights } from "./insights.js";
 import { setupSchedule } from "./schedule.js";
+import { setupPump } from "./pump.js";
 
 // Times on the way to the first paint (ms since the page began loading),
 // reported with `ui_ready` for the start-up benchmark.
@@ -48,6 +49,7 @@ const store = createStore({
   faded: false, // the controls have stepped back while pumping
   pattern: null, // when this parent's let-downs usually come (insights.js)
   finding: null, // the diary's strongest "what works" finding
+  pumps: null, // the pumps, the parts due and the session's pump settings (pump.js)
 });
 
 const messages = notice({
@@ -64,6 +66,7 @@ setupFade({ store });
 const insights = setupInsights({ store, actions: { changePrefs: prefs.changePrefs } });
 const schedule = setupSchedule({ store, notice: messages });
 const sound = setupSound({ store, notice: messages });
+const pump = setupPump({ store, notice: messages });
 const session = setupSession({
   store,
   notice: messages,
@@ -154,6 +157,7 @@ async function start() {
   ]);
   marks.listening = performance.now();
   insights.refresh();
+  pump.refresh();
   await schedule.listen();
   // The answer may be older than the listeners: the sound device may have
   // opened (or failed), or a session's step ended, before anyone listened.
@@ -204,6 +208,7 @@ async function readDiaryAgain() {
   if (boot) await showDiaryParts(boot);
   insights.refresh();
   schedule.refresh();
+  pump.refresh();
 }
 
 /** "Try again" on a diary that could not be opened (a full disk, another

@@ -3,6 +3,7 @@
 // what phase the session is in; Rust does.
 import * as ipc from "./ipc.js";
 import { sessionView, nextSide, msUntilNextTick, finishFromForm, letdownHint } from "./view.js";
+import { milkShares, totalOf } from "./milk.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -120,10 +121,24 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
     );
   }
 
+  /** Where the milk went, chosen as last time; the split's and the label's
+   * fields show only when they apply. */
+  function renderMilk() {
+    const last = store.get().prefs?.last_milk ?? "";
+    $("milk-place").value = last;
+    showMilkFields(last);
+  }
+
+  function showMilkFields(choice) {
+    $("milk-split").hidden = choice !== "split";
+    $("milk-label-row").hidden = !["fridge", "freezer", "split"].includes(choice);
+  }
+
   async function openFinish() {
     if (store.get().finishing) return;
     $("finish").reset();
     renderChips();
+    renderMilk();
     $("unit").value = store.get().prefs?.unit ?? "ml";
     store.set({ finishing: true });
     const draft = await attempt(() => ipc.call("get_draft"));
@@ -185,8 +200,10 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
     event.preventDefault();
     let finish;
     try {
-      finish = finishFromForm(Object.fromEntries(new FormData($("finish")).entries()));
+      const form = Object.fromEntries(new FormData($("finish")).entries());
+      finish = finishFromForm(form);
       finish.did = new FormData($("finish")).getAll("did");
+      finish.milk = milkShares(form, totalOf(finish), form.unit);
     } catch (error) {
       show(error.message);
       return;
@@ -195,7 +212,11 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
     const id = await attempt(() => ipc.call("finish_session", { finish }));
     if (id === undefined) return;
     // Rust keeps these as the next sheet's ticks; so does the page's copy.
-    store.update(({ prefs }) => prefs && { prefs: { ...prefs, last_chips: finish.did.filter((c) => prefs.chips.includes(c)) } });
+    const milk = finish.milk.length > 1 ? "split" : finish.milk[0]?.place;
+    store.update(
+      ({ prefs }) =>
+        prefs && { prefs: { ...prefs, last_chips: finish.did.filter((c) => prefs.chips.includes(c)), last_milk: milk ?? prefs.last_milk } },
+    );
     show("Saved to your diary.");
     // The sheet closes with the snapshot that has no session: closed before
     // it, the finished session's screen would open the sheet again.
@@ -284,6 +305,7 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
   $("keep-going").addEventListener("click", () => store.set({ finishing: false }));
   $("finish").addEventListener("submit", saveFinish);
   $("finish").addEventListener("input", keepDraftSoon);
+  $("milk-place").addEventListener("change", () => showMilkFields($("milk-place").value));
   $("discard").addEventListener("click", discard);
   document.addEventListener("keydown", onKey);
 

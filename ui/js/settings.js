@@ -3,6 +3,7 @@
 import * as ipc from "./ipc.js";
 import { STEP_NAMES, clipText, parseTimes } from "./view.js";
 import { setupFocus } from "./focus.js";
+import { setupPumpSettings } from "./pump-settings.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -269,6 +270,7 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
     // Refused (here or by Rust): the controls go back to what is kept.
     if (!schedule || !(await changePrefs({ schedule }))) renderSchedule(store.get().prefs?.schedule);
   });
+  const pumps = setupPumpSettings({ store, notice: { show, attempt }, changePrefs });
   $("sound-mode").addEventListener("change", () => changeSound({ mode: $("sound-mode").value }));
   $("settings-volume").addEventListener("change", () => changeSound({ volume: Number($("settings-volume").value) }));
   $("settings-preview").addEventListener("click", togglePreview);
@@ -286,6 +288,7 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
   /** Opens the settings, their lists built first so the dialog opens on them;
    * `at: "schedule"` opens them at the schedule (from the welcome). */
   function open({ at } = {}) {
+    pumps.refresh();
     const { photos } = store.get();
     renderPhotoList(photos);
     renderRoutineEditor();

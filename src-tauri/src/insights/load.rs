@@ -25,6 +25,14 @@ pub const SWITCHED_SIDES: &str = "switched_sides";
 pub const LONG_GAP: &str = "long_gap";
 pub const LONG_GAP_MS: i64 = 3 * 3_600_000;
 pub const WEEKEND: &str = "weekend";
+/// The pump's levels above this parent's usual (the window's median level),
+/// and an early switch from stimulation to expression.
+pub const STIMULATION_HIGH: &str = "pump_stimulation_high";
+pub const EXPRESSION_HIGH: &str = "pump_expression_high";
+pub const SUCTION_HIGH: &str = "pump_suction_high";
+pub const SWITCH_EARLY: &str = "pump_switch_early";
+/// Guidance: switch to expression once the milk flows, about 2 minutes in.
+const SWITCH_EARLY_S: f64 = 120.0;
 
 impl Diary {
     /// Finished sessions that started in `[from_ms, to_ms)`, oldest first.
@@ -147,6 +155,7 @@ impl Diary {
                 .push((r.get(1)?, r.get(2)?));
         }
 
+        let usual = Usual::of(stored.values());
         let mut table = Table::default();
         for h in heads {
             let local = local_time(h.started_ms, h.offset_min);
@@ -189,37 +198,78 @@ impl Diary {
             factors.push((LONG_GAP, gap >= LONG_GAP_MS));
             previous_end = h.ended_ms.or(previous_end);
             let kept = stored.remove(&h.id).unwrap_or_default();
-            factors.extend(yes_or_no(&kept));
+            factors.extend(yes_or_no(&kept, &usual));
             table.push(row, &factors);
         }
         Ok(table)
     }
 }
 
+/// The median of each pump level over the sessions read: "your usual".
+#[derive(Debug, Default)]
+struct Usual {
+    stimulation: Option<f64>,
+    expression: Option<f64>,
+    suction: Option<f64>,
+}
+
+impl Usual {
+    fn of<'a>(sessions: impl Iterator<Item = &'a Vec<(String, f64)>> + Clone) -> Usual {
+        let median = |name: &str| {
+            let mut v: Vec<f64> = sessions
+                .clone()
+                .flat_map(|kept| kept.iter().filter(|(n, _)| n == name).map(|(_, v)| *v))
+                .collect();
+            v.sort_by(f64::total_cmp);
+            v.get(v.len() / 2).copied()
+        };
+        Usual {
+            stimulation: median(crate::pump::FACTOR_STIMULATION),
+            expression: median(crate::pump::FACTOR_EXPRESSION),
+            suction: median(crate::pump::FACTOR_SUCTION),
+        }
+    }
+}
+
 /// A session's stored factors as the yes-or-no the comparisons use. Where the
 /// breathing guide's minutes were recorded, it counts as on from one minute:
 /// a guide switched on and off again in passing is not a breathing session.
-fn yes_or_no(kept: &[(String, f64)]) -> impl Iterator<Item = (&str, bool)> {
+/// The pump's levels count as "above your usual"; which pump it was is not
+/// compared (its id is no yes-or-no).
+fn yes_or_no<'a>(
+    kept: &'a [(String, f64)],
+    usual: &'a Usual,
+) -> impl Iterator<Item = (&'a str, bool)> + 'a {
+    use crate::pump::{
+        FACTOR_EXPRESSION, FACTOR_EXPRESSION_FROM, FACTOR_PUMP, FACTOR_STIMULATION, FACTOR_SUCTION,
+    };
     let minutes = kept
         .iter()
         .find(|(name, _)| name == super::BREATHING_MIN)
         .map(|(_, v)| *v);
+    let above = |usual: Option<f64>, v: f64| usual.map(|u| v > u);
     kept.iter()
         .filter_map(move |(name, v)| match name.as_str() {
-            super::BREATHING_MIN => None,
+            super::BREATHING_MIN | FACTOR_PUMP => None,
             super::BREATHING => Some((super::BREATHING, minutes.map_or(*v != 0.0, |m| m >= 1.0))),
+            FACTOR_STIMULATION => above(usual.stimulation, *v).map(|b| (STIMULATION_HIGH, b)),
+            FACTOR_EXPRESSION => above(usual.expression, *v).map(|b| (EXPRESSION_HIGH, b)),
+            FACTOR_SUCTION => above(usual.suction, *v).map(|b| (SUCTION_HIGH, b)),
+            FACTOR_EXPRESSION_FROM => Some((SWITCH_EARLY, *v <= SWITCH_EARLY_S)),
             other => Some((other, *v != 0.0)),
         })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::yes_or_no;
+    use super::{yes_or_no, Usual};
     use crate::insights::{BREATHING, BREATHING_MIN, DISCREET};
 
     fn read(kept: &[(&str, f64)]) -> Vec<(String, bool)> {
         let kept: Vec<(String, f64)> = kept.iter().map(|(n, v)| (n.to_string(), *v)).collect();
-        yes_or_no(&kept).map(|(n, v)| (n.to_string(), v)).collect()
+        yes_or_no(&kept, &Usual::default())
+            .map(|(n, v)| (n.to_string(), v))
+            .collect()
     }
 
     #[test]
@@ -236,5 +286,37 @@ mod tests {
         );
         // Sessions from before the minutes were kept read as recorded.
         assert_eq!(read(&[(BREATHING, 1.0), (DISCREET, 1.0)]), on(true));
+    }
+
+    #[test]
+    fn pump_levels_count_as_above_the_usual_and_the_pump_itself_is_not_compared() {
+        let sessions: Vec<Vec<(String, f64)>> = [5.0, 7.0, 7.0, 9.0]
+            .iter()
+            .map(|level| {
+                vec![
+                    ("pump".to_string(), 3.0),
+                    ("pump_expression".to_string(), *level),
+                ]
+            })
+            .collect();
+        let usual = Usual::of(sessions.iter());
+        assert_eq!(usual.expression, Some(7.0));
+        let read = |kept: &[(String, f64)]| -> Vec<(String, bool)> {
+            yes_or_no(kept, &usual)
+                .map(|(n, v)| (n.to_string(), v))
+                .collect()
+        };
+        assert_eq!(
+            read(&sessions[3]),
+            [("pump_expression_high".to_string(), true)]
+        );
+        assert_eq!(
+            read(&sessions[1]),
+            [("pump_expression_high".to_string(), false)]
+        );
+        let switched = [("pump_expression_from_s".to_string(), 95.0)];
+        assert_eq!(read(&switched), [("pump_switch_early".to_string(), true)]);
+        let late = [("pump_expression_from_s".to_string(), 300.0)];
+        assert_eq!(read(&late), [("pump_switch_early".to_string(), false)]);
     }
 }

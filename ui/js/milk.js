@@ -1,0 +1,126 @@
+// Words and numbers for the pump and the milk: pure, no DOM, so node can test
+// them. Amounts are stored in ml and shown in the parent's unit.
+import { ML_PER_OZ } from "./constants.js";
+import { formatAmount } from "./history.js";
+
+export const PLACES = ["fridge", "freezer", "fed", "discarded"];
+export const PLACE_NAMES = { fridge: "Fridge", freezer: "Freezer", fed: "Fed now", discarded: "Discarded" };
+const DAY_MS = 86_400_000;
+
+/** A typed amount in ml: empty is 0 in a split; a bad one says so. */
+function typedMl(text, unit) {
+  const t = String(text ?? "").trim().replace(",", ".");
+  if (t === "") return 0;
+  const n = Number(t);
+  if (!Number.isFinite(n) || n < 0) throw new Error("Amounts are numbers, like 60 or 2.5.");
+  return unit === "oz" ? Math.round(n * ML_PER_OZ * 10) / 10 : n;
+}
+
+/**
+ * Where the milk went, as `finish_session` takes it, from the finish sheet's
+ * fields: `milk` (a place or "split"), `split_<place>` and `milk_label`.
+ * `totalMl` is the session's amount (null when none was typed). Nothing is
+ * said when no place is chosen, or when there is no amount to place.
+ */
+export function milkShares(form, totalMl, unit) {
+  const choice = form.milk ?? "";
+  const label = String(form.milk_label ?? "").trim() || null;
+  const withLabel = (place) => (place === "fridge" || place === "freezer" ? label : null);
+  if (!choice) return [];
+  if (choice !== "split") {
+    if (!(totalMl > 0)) return [];
+    return [{ place: choice, amount_ml: totalMl, label: withLabel(choice) }];
+  }
+  if (!(totalMl > 0)) throw new Error("Enter how much you pumped, then how to split it.");
+  const shares = PLACES.map((place) => ({ place, amount_ml: typedMl(form[`split_${place}`], unit), label: withLabel(place) })).filter(
+    (s) => s.amount_ml > 0,
+  );
+  const sum = shares.reduce((a, s) => a + s.amount_ml, 0);
+  if (Math.abs(sum - totalMl) > 0.5) {
+    throw new Error(`The split adds up to ${formatAmount(sum, unit)}, but you pumped ${formatAmount(totalMl, unit)}.`);
+  }
+  // Rounding in oz must not leave a split a tenth of a ml off the total.
+  if (shares.length) shares[0].amount_ml = Math.round((shares[0].amount_ml + totalMl - sum) * 10) / 10;
+  return shares;
+}
+
+/** The session's amount as Rust will keep it: the total, or the sides' sum. */
+export function totalOf(finish) {
+  if (finish.amount_total_ml !== null && finish.amount_total_ml !== undefined) return finish.amount_total_ml;
+  if (finish.amount_left_ml === null && finish.amount_right_ml === null) return null;
+  return (finish.amount_left_ml ?? 0) + (finish.amount_right_ml ?? 0);
+}
+
+const SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const SHORT_DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+/** "Thu 1 Jan" for an instant, on the wall clock where the parent was. */
+export function shortDate(atMs, offsetMin) {
+  const d = new Date(atMs + offsetMin * 60_000);
+  return `${SHORT_DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${SHORT_MONTHS[d.getUTCMonth()]}`;
+}
+
+/** How long until a use-by date, calmly: "use by Thu 5 Jan", "use today", "past its date". */
+export function useByText(portion, nowMs, offsetMin) {
+  const at = portion.use_by_ms;
+  if (at === null || at === undefined) return "";
+  if (at <= nowMs) return "past its use-by date";
+  if (at - nowMs < DAY_MS) return portion.thawed ? "thawed: use within the day" : "use within the day";
+  return `use by ${shortDate(at, offsetMin)}`;
+}
+
+/** One line of the stash list. */
+export function portionText(portion, unit, nowMs, offsetMin) {
+  const place = portion.thawed ? "Fridge (thawed)" : PLACE_NAMES[portion.place];
+  const label = portion.label ? ` · ${portion.label}` : "";
+  return `${place} · ${formatAmount(portion.amount_ml, unit)} · pumped ${shortDate(portion.pumped_ms, portion.pumped_offset_min)}${label} · ${useByText(portion, nowMs, offsetMin)}`;
+}
+
+/** The stash's first lines: totals with days of supply, and what expires soon. */
+export function stashSummary(stash, unit) {
+  const totals = `Fridge ${formatAmount(stash.fridge_ml, unit)} · Freezer ${formatAmount(stash.freezer_ml, unit)}`;
+  const days = stash.days_of_supply;
+  const supply =
+    days === null || days === undefined
+      ? ""
+      : ` · about ${days >= 10 ? Math.round(days) : Math.round(days * 10) / 10} ${days === 1 ? "day" : "days"} at ${formatAmount(stash.daily_need_ml, unit)} a day`;
+  const soon = stash.expiring
+    ? `${formatAmount(stash.expiring_ml, unit)} should be used in the next 2 days.`
+    : "";
+  const past = stash.expired ? ` ${stash.expired === 1 ? "One portion is" : `${stash.expired} portions are`} past the use-by date.` : "";
+  return { totals: totals + supply, soon: (soon + past).trim() };
+}
+
+/** "every 8 weeks" or "every 90 days". */
+export function everyText(days) {
+  return days % 7 === 0 ? `every ${days / 7 === 1 ? "week" : `${days / 7} weeks`}` : `every ${days} days`;
+}
+
+/** The idle screen's line for the part due first. */
+export function partDueText(due) {
+  if (!due?.length) return "";
+  const first = due[0];
+  const more = due.length > 1 ? ` (and ${due.length - 1} more)` : "";
+  return `Time to replace the ${first.name.toLowerCase()} of ${first.pump}${more}: they are changed ${everyText(first.every_days)}.`;
+}
+
+/** What a pump's settings say, for the session's row: "Work pump · stimulation 5 · expression 7". */
+export function settingsText(pump, settings) {
+  if (!pump || !settings) return "Pump settings";
+  const levels =
+    pump.levels === "one"
+      ? [settings.suction && `suction ${settings.suction}`]
+      : [settings.stimulation && `stimulation ${settings.stimulation}`, settings.expression && `expression ${settings.expression}`];
+  return [pump.name, ...levels.filter(Boolean)].join(" · ");
+}
+
+/** A pump as Settings lists it. */
+export function pumpText(pump) {
+  const flange =
+    pump.flange_left_mm && pump.flange_right_mm && pump.flange_left_mm !== pump.flange_right_mm
+      ? `flanges ${pump.flange_left_mm} / ${pump.flange_right_mm} mm`
+      : pump.flange_left_mm
+        ? `flange ${pump.flange_left_mm} mm`
+        : "";
+  return [pump.name, pump.double ? "double" : "single", flange].filter(Boolean).join(" · ");
+}
