@@ -1,6 +1,6 @@
 //! Diary speed on a generated ten-year diary (30,000 sessions, 150,000 marks,
-//! 240,000 events) in a real file: the month list, week and all-time stats, and one
-//! durable intent write. Goals and recorded figures: BENCHMARKS.md.
+//! 240,000 events, its milk and pumps) in a real file: the month list, week and
+//! all-time stats, the stash and the parts check, and one durable intent write. Goals and recorded figures: BENCHMARKS.md.
 //! Run: cargo bench -p letdown --bench diary
 
 use std::time::Duration;
@@ -36,6 +36,46 @@ fn bench(c: &mut Criterion) {
                WHERE kind IN ('warm_up', 'massage') AND session_id % 3 <> 0;",
         )
         .unwrap();
+    let end = START + 10 * 365 * DAY;
+    // The stash: every session's milk in the fridge (3 in 10), the freezer
+    // (6 in 10) or fed; all of it used long since but the last 90 days'
+    // frozen milk and the last 4 days' fridge milk (about 450 portions in
+    // the stash, 27,000 stored in all). Two pumps, their four parts each
+    // replaced every 4 weeks for ten years.
+    diary
+        .connection()
+        .execute_batch(&format!(
+            "INSERT INTO milk (session_id, place, amount_ml, use_by_ms, used_ms, used_how)
+               SELECT id, place, coalesce(amount_total_ml, 100), use_by,
+                      CASE WHEN ended_ms < {end} - keep THEN ended_ms + {DAY} END,
+                      CASE WHEN ended_ms < {end} - keep THEN 'fed' END
+               FROM (SELECT id, amount_total_ml, ended_ms,
+                       CASE WHEN id % 10 < 6 THEN 'freezer' WHEN id % 10 < 9 THEN 'fridge' ELSE 'fed' END AS place,
+                       CASE WHEN id % 10 < 6 THEN ended_ms + 182 * {DAY} WHEN id % 10 < 9 THEN ended_ms + 4 * {DAY} END AS use_by,
+                       CASE WHEN id % 10 < 6 THEN 90 * {DAY} ELSE 4 * {DAY} END AS keep
+                     FROM sessions WHERE status = 'finished');"
+        ))
+        .unwrap();
+    for name in ["Work pump", "Home pump"] {
+        let spec = letdown::pump::PumpSpec {
+            name: name.into(),
+            double: true,
+            flange_left_mm: Some(24.0),
+            flange_right_mm: Some(24.0),
+            levels: letdown::pump::Levels::Two,
+            stimulation: Some(5),
+            expression: Some(7),
+            suction: None,
+        };
+        diary.save_pump(None, spec, START).unwrap();
+    }
+    diary
+        .connection()
+        .execute_batch(&format!(
+            "WITH RECURSIVE t(at) AS (SELECT {START} UNION ALL SELECT at + 28 * {DAY} FROM t WHERE at < {end})
+             INSERT INTO part_replacements SELECT p.id, t.at, 60 FROM pump_parts p, t;"
+        ))
+        .unwrap();
     letdown::seed::analyse(&mut diary).unwrap();
     let (events, marks): (i64, i64) = diary
         .connection()
@@ -46,7 +86,6 @@ fn bench(c: &mut Criterion) {
         )
         .unwrap();
     println!("diary: {SESSIONS} sessions, {marks} marks, {events} events");
-    let end = START + 10 * 365 * DAY;
     let month_start = end - 30 * DAY;
     let week_start = end - 7 * DAY;
 
@@ -115,6 +154,20 @@ fn bench(c: &mut Criterion) {
             assert_eq!(stats.sessions as i64, SESSIONS);
             stats
         })
+    });
+    let keeping = letdown::stash::Keeping {
+        daily_need_ml: 300,
+        ..Default::default()
+    };
+    c.bench_function("stash view (10 years of milk)", |b| {
+        b.iter(|| {
+            let stash = diary.stash(end, &keeping).unwrap();
+            assert!(stash.portions.len() > 300, "{}", stash.portions.len());
+            stash
+        })
+    });
+    c.bench_function("parts check (2 pumps, 10 years of replacements)", |b| {
+        b.iter(|| diary.parts_due(end).unwrap())
     });
     c.bench_function("what works: 8 weeks of the 10-year diary", |b| {
         b.iter(|| {
