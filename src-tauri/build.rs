@@ -70,6 +70,8 @@ fn letdown_commands() -> &'static [&'static str] {
         "schedule_status",
         "snooze_reminder",
         "pause_reminders_today",
+        "get_autostart",
+        "set_autostart",
         "export_diary",
         "print_report",
     ]

@@ -50,6 +50,11 @@ pub enum Error {
     Export(String),
     #[error("A file with that name is already there.")]
     FileExists,
+    /// The system's login items could not be changed (the cause is logged).
+    #[error(
+        "Letdown could not change whether it opens when you log in. Nothing else has changed."
+    )]
+    Autostart,
     /// The diary is not open: it could not be opened at start-up (or at the
     /// last "Try again"), for the reason inside.
     #[error("{}", not_open_message(.0))]
@@ -104,6 +109,7 @@ impl Error {
             Error::MediaWrite(_) => "media_write",
             Error::Export(_) => "export",
             Error::FileExists => "file_exists",
+            Error::Autostart => "autostart",
         }
     }
 

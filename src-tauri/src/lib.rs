@@ -33,6 +33,9 @@ pub use error::Error;
 use tauri::{AppHandle, Builder, Context, Manager, Runtime, WebviewWindowBuilder};
 use tauri_plugin_window_state::StateFlags;
 
+/// The argument the login item starts Letdown with: hidden, in the tray.
+pub const HIDDEN_ARG: &str = "--hidden";
+
 /// Opens the diary and starts the sound and timer threads: `setup`'s first
 /// step, public for tests on the mock runtime, which never runs `setup`.
 pub fn start_state<R: Runtime>(app: &AppHandle<R>) {
@@ -52,6 +55,13 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
+        // Opening at login, started hidden in the tray (`--hidden`, below).
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .app_name("Letdown")
+                .arg(HIDDEN_ARG)
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
         // Off the main thread: a video is read in 4 MB ranges as it plays.
         .register_asynchronous_uri_scheme_protocol("media", |ctx, request, responder| {
@@ -85,9 +95,13 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::mark("setup");
             start_state(app.handle());
             // No tray is no reason not to start: closing then quits.
-            if let Err(e) = tray::start(app.handle()) {
+            let tray = tray::start(app.handle()).unwrap_or_else(|e| {
                 eprintln!("Letdown: no tray: {e}");
-            }
+                false
+            });
+            // Opened at login: hidden in the tray, if there is one to open it from.
+            let hidden = tray && std::env::args().any(|a| a == HIDDEN_ARG);
+            app.manage(commands::StartHidden(hidden.into()));
             open_main_window(app.handle())?;
             commands::mark("setup_done");
             Ok(())
@@ -151,6 +165,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::prefs::schedule_status,
             commands::prefs::snooze_reminder,
             commands::prefs::pause_reminders_today,
+            commands::prefs::get_autostart,
+            commands::prefs::set_autostart,
             commands::diary::diary_report,
             commands::diary::export_diary,
             commands::diary::print_report,

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, waitFor, xdotool } from "./driver.mjs";
+import { BIN, launch, waitFor, xdotool } from "./driver.mjs";
 
 const PYTHON = "/usr/bin/python3";
 const DESKTOP = fileURLToPath(new URL("./desktop.py", import.meta.url));
@@ -123,3 +123,39 @@ test("with reminders off, closing quits; and Quit quits", async () => {
   await waitFor("Letdown to quit", () => !alive(again));
 });
 
+
+test("opening at login: Settings writes the login item, and Letdown so opened waits in the tray", async () => {
+  // The login item goes where the system reads it: ~/.config/autostart
+  // (auto-launch reads $HOME), here a HOME of the test's own.
+  const home = mkdtempSync(join(tmpdir(), "letdown-login-"));
+  const entry = join(home, ".config", "autostart", "Letdown.desktop");
+  await app?.close();
+  app = await launch({ env: { HOME: home } });
+  await app.click("#footer-settings");
+  await waitFor("the setting read from the system", () => app.execute("return !document.getElementById('autostart').disabled"));
+  assert.equal(await app.execute("return document.getElementById('autostart').checked"), false, "off by default");
+  await app.click("#autostart");
+  await waitFor("the login item", () => existsSync(entry));
+  const exec = readFileSync(entry, "utf8").match(/^Exec=(.*)$/m)?.[1];
+  assert.equal(exec, `${BIN} --hidden`);
+  await app.assertAccessible("settings with opening at login");
+  app.screenshot("tray-autostart-setting");
+  const data = app.home;
+  await app.close({ keepData: true });
+
+  // Opened as the login item opens it: ready, in the tray, no window.
+  app = await launch({ home: data, env: { HOME: home }, args: ["--hidden"] });
+  const registrations = () => readFileSync(trayLog, "utf8").split("RegisterStatusNotifierItem").length - 1;
+  const before = registrations();
+  await waitFor("the tray icon", () => registrations() >= before && menu().length > 0);
+  assert.equal(visibleWindow(), null, "no window at login");
+  desktop("click", trayLog, app.letdownPid(), "Open Letdown");
+  await waitFor("the window, from the tray", visibleWindow);
+  assert.equal(await app.execute("return document.body.dataset.mode"), "idle");
+
+  // Turned off again: the login item goes.
+  await app.click("#footer-settings");
+  await waitFor("the setting read from the system", () => app.execute("return document.getElementById('autostart').checked"));
+  await app.click("#autostart");
+  await waitFor("the login item gone", () => !existsSync(entry));
+});

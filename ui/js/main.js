@@ -145,7 +145,10 @@ async function start() {
   // The listeners below are calls to Rust the first paint does not need:
   // made after it, they no longer queue ahead of it (the re-read after them
   // catches anything that changed meanwhile).
-  await reportPainted();
+  // Opened at login, hidden in the tray: nothing is painted until the window
+  // is shown, and the listeners (reminders, the tray) cannot wait for that.
+  if (document.visibilityState === "visible") await reportPainted();
+  else reportPainted();
 
   await Promise.all([
     ipc.onFileDrop({

@@ -265,12 +265,17 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
     $(id).addEventListener("change", () => changePrefs(change()));
   }
   $("schedule").addEventListener("change", async (event) => {
-    if (event.target.id === "reminder-detail") return;
+    if (event.target.id === "reminder-detail" || event.target.id === "autostart") return;
     const schedule = readSchedule();
     // Refused (here or by Rust): the controls go back to what is kept.
     if (!schedule || !(await changePrefs({ schedule }))) renderSchedule(store.get().prefs?.schedule);
   });
   const pumps = setupPumpSettings({ store, notice: { show, attempt }, changePrefs });
+  $("autostart").addEventListener("change", async () => {
+    const on = await attempt(() => ipc.call("set_autostart", { on: $("autostart").checked }));
+    if (on === undefined) renderAutostart();
+    else show(on ? "Letdown will open quietly in the tray when you log in." : "Letdown will not open when you log in.");
+  });
   $("sound-mode").addEventListener("change", () => changeSound({ mode: $("sound-mode").value }));
   $("settings-volume").addEventListener("change", () => changeSound({ volume: Number($("settings-volume").value) }));
   $("settings-preview").addEventListener("click", togglePreview);
@@ -287,8 +292,16 @@ export function setupSettings({ store, notice: { show, attempt }, actions }) {
 
   /** Opens the settings, their lists built first so the dialog opens on them;
    * `at: "schedule"` opens them at the schedule (from the welcome). */
+  /** Opening at login is the system's to say: read as the settings open. */
+  async function renderAutostart() {
+    const on = await ipc.call("get_autostart").catch(() => null);
+    $("autostart").checked = on === true;
+    $("autostart").disabled = on === null;
+  }
+
   function open({ at } = {}) {
     pumps.refresh();
+    renderAutostart();
     const { photos } = store.get();
     renderPhotoList(photos);
     renderRoutineEditor();

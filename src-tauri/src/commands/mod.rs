@@ -152,7 +152,18 @@ pub fn mark(what: &'static str) {
 /// `SHOWN_BY_THE_UI_WITHIN` of the page loading.
 #[tauri::command]
 pub fn show_window<R: Runtime>(window: tauri::WebviewWindow<R>) {
-    reveal(&window);
+    if !stays_hidden(window.app_handle()) {
+        reveal(&window);
+    }
+}
+
+/// Opened at login (`--hidden`) with a tray to open it from: the window stays
+/// hidden until the parent opens it (the tray, a reminder, a second launch).
+pub struct StartHidden(pub std::sync::atomic::AtomicBool);
+
+fn stays_hidden<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.try_state::<StartHidden>()
+        .is_some_and(|h| h.0.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// How long after its page has loaded the main window is shown even if the
@@ -164,7 +175,7 @@ pub const SHOWN_BY_THE_UI_WITHIN: std::time::Duration = std::time::Duration::fro
 /// index.html) instead of an empty window. Should the scripts only be slow,
 /// they take the message away as they draw the screen.
 pub fn show_not_started<R: Runtime>(window: &tauri::WebviewWindow<R>) {
-    if window.is_visible().unwrap_or(true) {
+    if window.is_visible().unwrap_or(true) || stays_hidden(window.app_handle()) {
         return;
     }
     eprintln!(
@@ -178,6 +189,9 @@ pub fn show_not_started<R: Runtime>(window: &tauri::WebviewWindow<R>) {
 /// Brings the window in front with the keyboard (a second launch): restored
 /// if minimised, and shown by `reveal` if it is still hidden at start-up.
 pub fn bring_to_front<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+    if let Some(hidden) = window.app_handle().try_state::<StartHidden>() {
+        hidden.0.store(false, std::sync::atomic::Ordering::Relaxed);
+    }
     let _ = window.unminimize();
     if window.is_visible().unwrap_or(true) {
         let _ = window.set_focus();

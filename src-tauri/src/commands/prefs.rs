@@ -105,3 +105,31 @@ pub fn restore_backup<R: Runtime>(
         "Your diary is back as it was on that day. The diary you had until now is kept as “{kept}” in Letdown's data folder."
     ))
 }
+
+fn autostart_failed(e: tauri_plugin_autostart::Error) -> Error {
+    eprintln!("Letdown: opening at login: {e}");
+    Error::Autostart
+}
+
+/// Whether Letdown opens at login: the system's own record (an XDG
+/// autostart entry, the Run registry key, a LaunchAgent), not a copy of it.
+#[tauri::command]
+pub fn get_autostart<R: Runtime>(app: AppHandle<R>) -> Result<bool> {
+    use tauri_plugin_autostart::ManagerExt;
+    app.autolaunch().is_enabled().map_err(autostart_failed)
+}
+
+/// Turns opening at login on or off; it starts hidden in the tray
+/// (`--hidden`, lib.rs). Answers what the system now says.
+#[tauri::command]
+pub fn set_autostart<R: Runtime>(app: AppHandle<R>, on: bool) -> Result<bool> {
+    use tauri_plugin_autostart::ManagerExt;
+    let launcher = app.autolaunch();
+    if on {
+        launcher.enable()
+    } else {
+        launcher.disable()
+    }
+    .map_err(autostart_failed)?;
+    launcher.is_enabled().map_err(autostart_failed)
+}
