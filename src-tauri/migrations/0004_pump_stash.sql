@@ -26,8 +26,10 @@ CREATE TABLE pump_parts (
     every_days       INTEGER NOT NULL CHECK (every_days BETWEEN 1 AND 730),
     -- "Remind me in a week": not said to be due before this instant.
     quiet_until_ms   INTEGER,
-    UNIQUE (pump_id, name)
+    -- No longer tracked; its replacements stay on the charts.
+    removed_ms       INTEGER
 );
+CREATE UNIQUE INDEX parts_by_name ON pump_parts (pump_id, name) WHERE removed_ms IS NULL;
 
 CREATE TABLE part_replacements (
     part_id     INTEGER NOT NULL REFERENCES pump_parts(id) ON DELETE CASCADE,

@@ -155,8 +155,15 @@ pub fn sessions_csv(diary: &Diary, filter: &Filter) -> Result<Vec<u8>> {
                 .unwrap_or_default()
         };
         let milk = diary.session_milk(s.id)?;
-        let went =
-            |place: Place| number(milk.iter().find(|m| m.place == place).map(|m| m.amount_ml));
+        // Where it is kept now, thawed milk counted as frozen: every row counted once.
+        let went = |place: Place| {
+            let here = milk.iter().filter(|m| {
+                let kept = if m.thawed { Place::Freezer } else { m.place };
+                kept == place
+            });
+            let ml: f64 = here.map(|m| m.amount_ml).sum();
+            number((ml > 0.0).then_some(ml))
+        };
         let extra = [
             pump.and_then(|p| names.get(&p.pump_id).cloned())
                 .unwrap_or_default(),
@@ -489,9 +496,12 @@ fn pump_stash_section(
         .collect();
         let _ = write!(
             body,
-            "<li>{}: {} sessions{}</li>",
+            "<li>{}: {}{}</li>",
             esc(name),
-            settings.len(),
+            match settings.len() {
+                1 => "1 session".to_string(),
+                n => format!("{n} sessions"),
+            },
             if levels.is_empty() {
                 String::new()
             } else {
@@ -803,7 +813,7 @@ mod tests {
         let html = &report.html;
         assert!(
             html.contains(
-                "Work, &quot;pump&quot;: 1 sessions (usual levels: stimulation 4, expression 8)"
+                "Work, &quot;pump&quot;: 1 session (usual levels: stimulation 4, expression 8)"
             ),
             "{html}"
         );

@@ -132,6 +132,8 @@ pub struct Detail {
     /// What was recorded with it (`session_factors`): the pump's settings,
     /// the breathing guide's minutes, the chips.
     pub factors: Vec<(String, f64)>,
+    /// The name of the pump it was pumped with, put away since or not.
+    pub pump_name: Option<String>,
 }
 
 /// A change to a finished session: the finish sheet's fields again, and marks
@@ -292,13 +294,19 @@ impl Diary {
             })?
             .collect::<rusqlite::Result<_>>()?;
         let (marks, notes) = self.marks_and_notes(id)?;
+        let factors = self.session_factors(id)?;
+        let pump_name = crate::pump::PumpSettings::from_factors(&factors)
+            .map(|p| self.pump_names().map(|mut names| names.remove(&p.pump_id)))
+            .transpose()?
+            .flatten();
         Ok(Detail {
             row,
             steps,
             marks,
             notes,
             milk: self.session_milk(id)?,
-            factors: self.session_factors(id)?,
+            factors,
+            pump_name,
         })
     }
 

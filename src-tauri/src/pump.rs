@@ -288,7 +288,7 @@ impl Diary {
         let mut stmt = self.conn().prepare_cached(
             "SELECT p.id, p.pump_id, p.name, p.every_days, p.quiet_until_ms,
                     (SELECT max(at_ms) FROM part_replacements r WHERE r.part_id = p.id)
-             FROM pump_parts p ORDER BY p.id",
+             FROM pump_parts p WHERE p.removed_ms IS NULL ORDER BY p.id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -434,7 +434,8 @@ impl Diary {
             let n = self
                 .conn()
                 .execute(
-                    "UPDATE pump_parts SET name = ?3, every_days = ?4 WHERE id = ?1 AND pump_id = ?2",
+                    "UPDATE pump_parts SET name = ?3, every_days = ?4
+                     WHERE id = ?1 AND pump_id = ?2 AND removed_ms IS NULL",
                     params![id, pump_id, name, part.every_days],
                 )
                 .map_err(taken)?;
@@ -444,7 +445,7 @@ impl Diary {
             };
         }
         let count: i64 = self.conn().query_row(
-            "SELECT count(*) FROM pump_parts WHERE pump_id = ?1",
+            "SELECT count(*) FROM pump_parts WHERE pump_id = ?1 AND removed_ms IS NULL",
             [pump_id],
             |r| r.get(0),
         )?;
@@ -466,11 +467,12 @@ impl Diary {
             })
     }
 
-    pub fn remove_part(&self, id: i64) -> Result<()> {
-        match self
-            .conn()
-            .execute("DELETE FROM pump_parts WHERE id = ?1", [id])?
-        {
+    /// Stops tracking a part; its replacements stay on the charts.
+    pub fn remove_part(&self, id: i64, now_ms: i64) -> Result<()> {
+        match self.conn().execute(
+            "UPDATE pump_parts SET removed_ms = ?2 WHERE id = ?1 AND removed_ms IS NULL",
+            params![id, now_ms],
+        )? {
             0 => Err(Error::NotFound("That part")),
             _ => Ok(()),
         }
@@ -480,7 +482,7 @@ impl Diary {
     pub fn replace_part(&mut self, id: i64, at_ms: i64, offset_min: i32) -> Result<()> {
         let tx = self.connection().transaction()?;
         let n = tx.execute(
-            "UPDATE pump_parts SET quiet_until_ms = NULL WHERE id = ?1",
+            "UPDATE pump_parts SET quiet_until_ms = NULL WHERE id = ?1 AND removed_ms IS NULL",
             [id],
         )?;
         if n == 0 {
@@ -498,7 +500,7 @@ impl Diary {
     /// "Remind me in a week" (or whenever `until_ms` is).
     pub fn quiet_part(&self, id: i64, until_ms: i64) -> Result<()> {
         match self.conn().execute(
-            "UPDATE pump_parts SET quiet_until_ms = ?2 WHERE id = ?1",
+            "UPDATE pump_parts SET quiet_until_ms = ?2 WHERE id = ?1 AND removed_ms IS NULL",
             params![id, until_ms],
         )? {
             0 => Err(Error::NotFound("That part")),
@@ -597,7 +599,7 @@ impl Diary {
         let settings = settings.validated()?;
         let tx = self.connection().transaction()?;
         let known: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM pumps WHERE id = ?1)",
+            "SELECT EXISTS (SELECT 1 FROM pumps WHERE id = ?1 AND removed_ms IS NULL)",
             [settings.pump_id],
             |r| r.get(0),
         )?;
@@ -741,6 +743,23 @@ mod tests {
         assert!(again.iter().any(|p| p.part.id == valves.id));
         let marks = d.replacements_between(T0, replaced + 1).unwrap();
         assert_eq!(marks.len(), 1);
+        // A part no longer tracked keeps its replacements on the charts.
+        let tubing = d.pumps().unwrap()[0].parts[2].clone();
+        d.replace_part(tubing.id, replaced, 60).unwrap();
+        d.remove_part(tubing.id, replaced).unwrap();
+        assert!(d.pumps().unwrap()[0]
+            .parts
+            .iter()
+            .all(|p| p.id != tubing.id));
+        assert_eq!(d.replacements_between(T0, replaced + 1).unwrap().len(), 2);
+        assert!(d.remove_part(tubing.id, replaced).is_err(), "removed once");
+        // Its name is free again.
+        let spec = PartSpec {
+            id: None,
+            name: "Tubing".into(),
+            every_days: 60,
+        };
+        d.save_part(id, spec).unwrap();
         assert_eq!(
             (marks[0].part.as_str(), marks[0].offset_min),
             ("Duckbill valves", 60)

@@ -222,9 +222,23 @@ pub struct Stash {
     pub now_ms: i64,
 }
 
-/// Days the stash lasts at `daily_need_ml` a day; none when the need is unknown.
-pub fn days_of_supply(good_ml: f64, daily_need_ml: f64) -> Option<f64> {
-    (daily_need_ml > 0.0).then(|| good_ml / daily_need_ml)
+/// Days the stash lasts at `daily_need_ml` a day, used soonest-expiring
+/// first: milk that would pass its use-by date before its turn does not
+/// count. `portions` are (ml, days until its use-by); none when the need is
+/// unknown.
+pub fn days_of_supply(portions: &[(f64, f64)], daily_need_ml: f64) -> Option<f64> {
+    if daily_need_ml <= 0.0 {
+        return None;
+    }
+    let mut order = portions.to_vec();
+    order.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut days = 0.0;
+    for (ml, left) in order {
+        if days < left {
+            days += (ml / daily_need_ml).min(left - days);
+        }
+    }
+    Some(days)
 }
 
 /// What happens to a deleted session's milk in the stash.
@@ -306,6 +320,18 @@ pub(crate) fn rescale_milk(tx: &Transaction, session_id: i64, total_ml: Option<f
         return Ok(());
     }
     if new <= 0.0 {
+        let stored: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM milk WHERE session_id = ?1 AND used_ms IS NULL
+               AND removed_ms IS NULL AND place IN ('fridge', 'freezer'))",
+            [session_id],
+            |r| r.get(0),
+        )?;
+        if stored {
+            return Err(Error::Invalid(
+                "This session's milk is in the stash, so it needs an amount. Mark the milk used in the Stash first to clear it."
+                    .into(),
+            ));
+        }
         tx.execute("DELETE FROM milk WHERE session_id = ?1", [session_id])?;
         return Ok(());
     }
@@ -362,6 +388,7 @@ impl Diary {
             .query_map([], portion)?
             .collect::<rusqlite::Result<_>>()?;
         let (mut fridge_ml, mut freezer_ml) = (0.0, 0.0);
+        let mut good: Vec<(f64, f64)> = Vec::new();
         let (mut expiring, mut expiring_ml, mut expired) = (0, 0.0, 0);
         for p in &portions {
             if p.expired(now_ms) {
@@ -372,6 +399,10 @@ impl Diary {
                 Place::Freezer => freezer_ml += p.amount_ml,
                 _ => fridge_ml += p.amount_ml,
             }
+            let left = p
+                .use_by_ms
+                .map_or(f64::MAX, |u| (u - now_ms) as f64 / DAY_MS as f64);
+            good.push((p.amount_ml, left));
             if p.use_by_ms.is_some_and(|u| u <= now_ms + SOON_MS) {
                 expiring += 1;
                 expiring_ml += p.amount_ml;
@@ -384,10 +415,7 @@ impl Diary {
             expiring,
             expiring_ml,
             expired,
-            days_of_supply: days_of_supply(
-                fridge_ml + freezer_ml,
-                f64::from(keeping.daily_need_ml),
-            ),
+            days_of_supply: days_of_supply(&good, f64::from(keeping.daily_need_ml)),
             daily_need_ml: keeping.daily_need_ml,
             now_ms,
         })
@@ -439,6 +467,9 @@ impl Diary {
     /// "Moved to fridge": a frozen portion thaws, with a fresh 24 hours.
     pub fn thaw_milk(&self, id: i64, now_ms: i64) -> Result<()> {
         let p = self.stashed(id)?;
+        if p.expired(now_ms) {
+            return Err(Error::Invalid("That milk is past its use-by date.".into()));
+        }
         if p.place != Place::Freezer {
             return Err(Error::Invalid("That milk is already in the fridge.".into()));
         }
@@ -451,8 +482,11 @@ impl Diary {
 
     /// "Move to freezer" for fresh milk in the fridge. Thawed milk is refused:
     /// it must not be frozen again.
-    pub fn freeze_milk(&self, id: i64, keeping: &Keeping) -> Result<()> {
+    pub fn freeze_milk(&self, id: i64, keeping: &Keeping, now_ms: i64) -> Result<()> {
         let p = self.stashed(id)?;
+        if p.expired(now_ms) {
+            return Err(Error::Invalid("That milk is past its use-by date.".into()));
+        }
         if p.thawed {
             return Err(Error::Invalid(
                 "Thawed milk can't go back in the freezer. Use it within 24 hours of thawing."
@@ -619,7 +653,15 @@ mod tests {
         );
         assert_eq!((s.fridge_ml, s.freezer_ml), (130.0, 60.0));
         assert_eq!((s.expiring, s.expiring_ml, s.expired), (2, 130.0, 0));
-        assert_eq!(s.days_of_supply, Some(2.0));
+        // 190 ml at 95 a day would be 2 days, but b's 90 ml must be used by
+        // 5 h after a day from now: 40 ml (0.42 days), then b until its date
+        // (0.79 of its 0.95 days), then the freezer's 60 (0.63).
+        let expected = 40.0 / 95.0 + (1.0 + 5.0 / 24.0 - 40.0 / 95.0) + 60.0 / 95.0;
+        let days = s.days_of_supply.unwrap();
+        assert!(
+            (days - expected).abs() < 1e-9,
+            "{days} days, {expected} expected"
+        );
         // Five days on, the fridge milk is past its date: listed, not counted.
         let s = d.stash(T0 + 5 * DAY_MS, &need).unwrap();
         assert_eq!((s.fridge_ml, s.freezer_ml, s.expired), (0.0, 60.0, 2));
@@ -627,7 +669,12 @@ mod tests {
         // With no daily need there is no "days of supply".
         let s = d.stash(now, &Keeping::default()).unwrap();
         assert_eq!(s.days_of_supply, None);
-        assert_eq!(days_of_supply(300.0, 120.0), Some(2.5));
+        assert_eq!(days_of_supply(&[(300.0, 100.0)], 120.0), Some(2.5));
+        // 200 ml in the fridge for one more day, at 100 a day: only 100 of it
+        // is used in time; the freezer's 300 follow.
+        let mixed = [(300.0, 180.0), (200.0, 1.0)];
+        assert_eq!(days_of_supply(&mixed, 100.0), Some(4.0));
+        assert_eq!(days_of_supply(&mixed, 0.0), None);
     }
 
     #[test]
@@ -641,17 +688,22 @@ mod tests {
         let thawed = d.session_milk(id).unwrap()[0].clone();
         assert_eq!((thawed.place, thawed.thawed), (Place::Fridge, true));
         assert_eq!(thawed.use_by_ms, Some(later + DAY_MS));
-        let refused = d.freeze_milk(frozen.id, &k).unwrap_err().to_string();
+        let refused = d.freeze_milk(frozen.id, &k, later).unwrap_err().to_string();
         assert!(
             refused.contains("can't go back in the freezer"),
             "{refused}"
         );
         assert_eq!(d.session_milk(id).unwrap()[0], thawed, "unchanged");
         assert!(d.thaw_milk(frozen.id, later).is_err(), "already thawed");
+        // Past its date, milk is neither thawed nor frozen: only used or thrown away.
+        let old = pumped(&mut d, T0, 30.0, &[share(Place::Freezer, 30.0)]);
+        let old = d.session_milk(old).unwrap()[0].id;
+        let e = d.thaw_milk(old, T0 + 400 * DAY_MS).unwrap_err();
+        assert!(e.to_string().contains("past its use-by date"), "{e}");
         // Fresh fridge milk may still be frozen, dated from when it was pumped.
         let fresh = pumped(&mut d, T0, 40.0, &[share(Place::Fridge, 40.0)]);
         let p = d.session_milk(fresh).unwrap()[0].clone();
-        d.freeze_milk(p.id, &k).unwrap();
+        d.freeze_milk(p.id, &k, T0).unwrap();
         let p = d.session_milk(fresh).unwrap()[0].clone();
         assert_eq!(
             (p.place, p.use_by_ms),
@@ -747,7 +799,21 @@ mod tests {
             .unwrap();
         assert_eq!(d.stash(T0 + DAY_MS, &k).unwrap().portions.len(), 2);
         d.undelete_session(id).unwrap();
-        // No amount at all: the session's milk goes with it.
+        // No amount at all is refused while its milk is in the stash...
+        let finish = Finish::default();
+        let refused = d.edit_session(
+            id,
+            crate::history::Edit {
+                finish,
+                ..Default::default()
+            },
+        );
+        assert!(refused.unwrap_err().to_string().contains("in the stash"));
+        assert_eq!(d.session_milk(id).unwrap().len(), 2, "nothing lost");
+        // ...and once it is used, the session's record of it goes.
+        for p in d.session_milk(id).unwrap() {
+            d.use_milk(p.id, Used::Fed, T0 + DAY_MS).unwrap();
+        }
         edit(&mut d, None);
         assert!(d.session_milk(id).unwrap().is_empty());
     }

@@ -49,7 +49,10 @@ test("the stash's lines: totals, days of supply, what expires soon", () => {
 test("a part due and the session's pump settings, in words", () => {
   assert.equal(partDueText([]), "");
   const due = [{ id: 1, name: "Duckbill valves", every_days: 28, pump: "Work pump" }, { id: 2, name: "Membranes", every_days: 28, pump: "Work pump" }];
-  assert.equal(partDueText(due), "Time to replace the duckbill valves of Work pump (and 1 more): they are changed every 4 weeks.");
+  assert.equal(partDueText(due), "Time to replace the duckbill valves and membranes of Work pump.");
+  assert.equal(partDueText(due.slice(0, 1)), "Time to replace the duckbill valves of Work pump: they are changed every 4 weeks.");
+  const two = [...due, { id: 3, name: "Tubing", every_days: 90, pump: "Home pump" }];
+  assert.equal(partDueText(two), "Time to replace the duckbill valves and membranes of Work pump and the tubing of Home pump.");
   assert.equal(everyText(7), "every week");
   assert.equal(everyText(90), "every 90 days");
   assert.equal(settingsText({ name: "Work pump", levels: "two" }, { stimulation: 5, expression: 7 }), "Work pump · stimulation 5 · expression 7");

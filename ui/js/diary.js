@@ -199,9 +199,8 @@ function pumpLine(d) {
   const parts = [];
   const pumpId = factor("pump");
   if (pumpId !== null) {
-    const known = store.get().pumps?.pumps?.find((p) => p.id === pumpId);
     const settings = { stimulation: factor("pump_stimulation"), expression: factor("pump_expression"), suction: factor("pump_suction") };
-    const pump = known ?? { name: "Pump", levels: settings.suction ? "one" : "two" };
+    const pump = { name: d.pump_name ?? "Pump", levels: settings.suction ? "one" : "two" };
     parts.push(settingsText(pump, settings));
   }
   const breathing = factor("breathing_min");

@@ -96,12 +96,17 @@ export function everyText(days) {
   return days % 7 === 0 ? `every ${days / 7 === 1 ? "week" : `${days / 7} weeks`}` : `every ${days} days`;
 }
 
-/** The idle screen's line for the part due first. */
+/** "a", "a and b", "a, b and c". */
+const listed = (words) => (words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`);
+
+/** The idle screen's line for the parts due, by pump: "Replaced today" and
+ * "Remind me in a week" apply to all of them. */
 export function partDueText(due) {
   if (!due?.length) return "";
-  const first = due[0];
-  const more = due.length > 1 ? ` (and ${due.length - 1} more)` : "";
-  return `Time to replace the ${first.name.toLowerCase()} of ${first.pump}${more}: they are changed ${everyText(first.every_days)}.`;
+  const pumps = [...new Set(due.map((d) => d.pump))];
+  const parts = pumps.map((pump) => `the ${listed(due.filter((d) => d.pump === pump).map((d) => d.name.toLowerCase()))} of ${pump}`);
+  if (due.length === 1) return `Time to replace ${parts[0]}: they are changed ${everyText(due[0].every_days)}.`;
+  return `Time to replace ${listed(parts)}.`;
 }
 
 /** What a pump's settings say, for the session's row: "Work pump · stimulation 5 · expression 7". */

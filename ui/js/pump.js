@@ -68,7 +68,7 @@ export function setupPump({ store, notice: { attempt, show } }) {
     if (pumpId !== now.pump_id) {
       // Another pump: its own levels.
       const pump = pumps.pumps.find((p) => p.id === pumpId);
-      settings = { pump_id: pumpId, stimulation: pump.stimulation, expression: pump.expression, suction: pump.suction, expression_from_s: null };
+      settings = { pump_id: pumpId, stimulation: pump.stimulation, expression: pump.expression, suction: pump.suction, expression_from_s: now.expression_from_s };
     } else {
       try {
         settings = { ...now, stimulation: level("pump-stim"), expression: level("pump-expr"), suction: level("pump-suction") };
@@ -85,16 +85,22 @@ export function setupPump({ store, notice: { attempt, show } }) {
   for (const id of ["pump-select", "pump-stim", "pump-expr", "pump-suction"]) $(id).addEventListener("change", () => change());
   $("pump-switch").addEventListener("click", () => change({ switching: true }));
 
+  /** "Replaced today" or "Remind me in a week", for every part the line names. */
   async function partAction(command, said) {
-    const first = store.get().pumps?.due?.[0];
-    if (!first) return;
-    const next = await attempt(() => ipc.call(command, { id: first.id }));
+    const due = store.get().pumps?.due ?? [];
+    let next;
+    for (const part of due) {
+      next = await attempt(() => ipc.call(command, { id: part.id }));
+      if (!next) return;
+    }
     if (!next) return;
     store.set({ pumps: next });
-    show(said(first.name.toLowerCase()));
+    show(said);
   }
-  $("part-replaced").addEventListener("click", () => partAction("replace_part", (name) => `Noted: new ${name} today.`));
-  $("part-later").addEventListener("click", () => partAction("quiet_part", (name) => `The ${name} can wait a week.`));
+  $("part-replaced").addEventListener("click", () => partAction("replace_part", "Noted: replaced today."));
+  $("part-later").addEventListener("click", () => partAction("quiet_part", "They can wait a week."));
+  // A part falls due while Letdown waits in the tray: seen when the window is.
+  window.addEventListener("focus", refresh);
 
   return { refresh };
 }

@@ -199,11 +199,13 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
   async function saveFinish(event) {
     event.preventDefault();
     let finish;
+    let milkChosen = false;
     try {
       const form = Object.fromEntries(new FormData($("finish")).entries());
       finish = finishFromForm(form);
       finish.did = new FormData($("finish")).getAll("did");
       finish.milk = milkShares(form, totalOf(finish), form.unit);
+      milkChosen = Boolean(form.milk);
     } catch (error) {
       show(error.message);
       return;
@@ -217,7 +219,8 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
       ({ prefs }) =>
         prefs && { prefs: { ...prefs, last_chips: finish.did.filter((c) => prefs.chips.includes(c)), last_milk: milk ?? prefs.last_milk } },
     );
-    show("Saved to your diary.");
+    // A place chosen with no amount to put there is said, not silently lost.
+    show(finish.milk.length || !milkChosen ? "Saved to your diary." : "Saved to your diary. With no amount, where the milk went was not recorded.");
     // The sheet closes with the snapshot that has no session: closed before
     // it, the finished session's screen would open the sheet again.
     const next = await attempt(() => ipc.call("get_state"));

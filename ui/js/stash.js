@@ -34,8 +34,10 @@ export function setupStash({ el, unit, notify, attempt, store }) {
           b.addEventListener("click", () => act(action, p));
           return b;
         };
+        // Past its date: still the parent's to use or throw away (frozen milk
+        // is "acceptable" up to 12 months), never to thaw or freeze again.
         const buttons = expired
-          ? [button("Thrown away", "discard")]
+          ? [button("Used", "use"), button("Thrown away", "discard")]
           : [
               button("Used", "use"),
               p.place === "freezer" ? button("Moved to fridge", "thaw") : null,
@@ -68,7 +70,8 @@ export function setupStash({ el, unit, notify, attempt, store }) {
     if (!next) return;
     stash = next;
     paint();
-    $("stash-totals").focus?.();
+    // The button pressed was drawn again: the keyboard stays in the stash.
+    $("stash-totals").focus();
     if (action === "use" || action === "discard") {
       lastUsed = portion.id;
       notify(action === "use" ? "Marked as used." : "Taken out of the stash.", { undo: undoUse, forMs: 20000 });

@@ -67,7 +67,7 @@ pub fn save_part(state: State<'_, AppState>, pump_id: i64, part: PartSpec) -> Re
 
 #[tauri::command]
 pub fn remove_part(state: State<'_, AppState>, id: i64) -> Result<Pumps> {
-    state.lock()?.diary().remove_part(id)?;
+    state.lock()?.diary().remove_part(id, now_ms())?;
     pumps_view(&state)
 }
 
@@ -139,7 +139,7 @@ pub fn thaw_milk(state: State<'_, AppState>, id: i64) -> Result<Stash> {
 #[tauri::command]
 pub fn freeze_milk(state: State<'_, AppState>, id: i64) -> Result<Stash> {
     let keeping = state.prefs().keeping;
-    state.lock()?.diary().freeze_milk(id, &keeping)?;
+    state.lock()?.diary().freeze_milk(id, &keeping, now_ms())?;
     get_stash(state)
 }
 

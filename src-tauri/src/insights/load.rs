@@ -198,35 +198,56 @@ impl Diary {
             factors.push((LONG_GAP, gap >= LONG_GAP_MS));
             previous_end = h.ended_ms.or(previous_end);
             let kept = stored.remove(&h.id).unwrap_or_default();
-            factors.extend(yes_or_no(&kept, &usual));
+            let pump_start_s = st.pump_start.map(|ms| ms as f64 / 1000.0);
+            factors.extend(yes_or_no(&kept, &usual, pump_start_s));
             table.push(row, &factors);
         }
         Ok(table)
     }
 }
 
-/// The median of each pump level over the sessions read: "your usual".
+/// The median of each level of each pump over the sessions read: "your
+/// usual" (a level means something only on its own pump's scale).
 #[derive(Debug, Default)]
 struct Usual {
-    stimulation: Option<f64>,
-    expression: Option<f64>,
-    suction: Option<f64>,
+    by_pump: HashMap<i64, [Option<f64>; 3]>,
+}
+
+const LEVELS: [&str; 3] = [
+    crate::pump::FACTOR_STIMULATION,
+    crate::pump::FACTOR_EXPRESSION,
+    crate::pump::FACTOR_SUCTION,
+];
+/// The yes-or-no each level becomes, in `LEVELS`' order.
+pub const LEVELS_HIGH: [&str; 3] = [STIMULATION_HIGH, EXPRESSION_HIGH, SUCTION_HIGH];
+
+fn pump_of(kept: &[(String, f64)]) -> Option<i64> {
+    kept.iter()
+        .find(|(n, _)| n == crate::pump::FACTOR_PUMP)
+        .map(|(_, v)| *v as i64)
 }
 
 impl Usual {
-    fn of<'a>(sessions: impl Iterator<Item = &'a Vec<(String, f64)>> + Clone) -> Usual {
-        let median = |name: &str| {
-            let mut v: Vec<f64> = sessions
-                .clone()
-                .flat_map(|kept| kept.iter().filter(|(n, _)| n == name).map(|(_, v)| *v))
-                .collect();
+    fn of<'a>(sessions: impl Iterator<Item = &'a Vec<(String, f64)>>) -> Usual {
+        let mut levels: HashMap<i64, [Vec<f64>; 3]> = HashMap::new();
+        for kept in sessions {
+            let Some(pump) = pump_of(kept) else { continue };
+            let entry = levels.entry(pump).or_default();
+            for (name, v) in kept {
+                if let Some(i) = LEVELS.iter().position(|l| l == name) {
+                    entry[i].push(*v);
+                }
+            }
+        }
+        let median = |mut v: Vec<f64>| {
             v.sort_by(f64::total_cmp);
             v.get(v.len() / 2).copied()
         };
         Usual {
-            stimulation: median(crate::pump::FACTOR_STIMULATION),
-            expression: median(crate::pump::FACTOR_EXPRESSION),
-            suction: median(crate::pump::FACTOR_SUCTION),
+            by_pump: levels
+                .into_iter()
+                .map(|(pump, [a, b, c])| (pump, [median(a), median(b), median(c)]))
+                .collect(),
         }
     }
 }
@@ -234,29 +255,31 @@ impl Usual {
 /// A session's stored factors as the yes-or-no the comparisons use. Where the
 /// breathing guide's minutes were recorded, it counts as on from one minute:
 /// a guide switched on and off again in passing is not a breathing session.
-/// The pump's levels count as "above your usual"; which pump it was is not
-/// compared (its id is no yes-or-no).
+/// The pump's levels count as "above your usual" on that pump; which pump it
+/// was is not compared (its id is no yes-or-no). The switch to expression is
+/// timed from the start of pumping (`pump_start_s`), not of the session.
 fn yes_or_no<'a>(
     kept: &'a [(String, f64)],
     usual: &'a Usual,
+    pump_start_s: Option<f64>,
 ) -> impl Iterator<Item = (&'a str, bool)> + 'a {
-    use crate::pump::{
-        FACTOR_EXPRESSION, FACTOR_EXPRESSION_FROM, FACTOR_PUMP, FACTOR_STIMULATION, FACTOR_SUCTION,
-    };
+    use crate::pump::{FACTOR_EXPRESSION_FROM, FACTOR_PUMP};
     let minutes = kept
         .iter()
         .find(|(name, _)| name == super::BREATHING_MIN)
         .map(|(_, v)| *v);
-    let above = |usual: Option<f64>, v: f64| usual.map(|u| v > u);
+    let usual = pump_of(kept).and_then(|p| usual.by_pump.get(&p));
     kept.iter()
         .filter_map(move |(name, v)| match name.as_str() {
             super::BREATHING_MIN | FACTOR_PUMP => None,
             super::BREATHING => Some((super::BREATHING, minutes.map_or(*v != 0.0, |m| m >= 1.0))),
-            FACTOR_STIMULATION => above(usual.stimulation, *v).map(|b| (STIMULATION_HIGH, b)),
-            FACTOR_EXPRESSION => above(usual.expression, *v).map(|b| (EXPRESSION_HIGH, b)),
-            FACTOR_SUCTION => above(usual.suction, *v).map(|b| (SUCTION_HIGH, b)),
-            FACTOR_EXPRESSION_FROM => Some((SWITCH_EARLY, *v <= SWITCH_EARLY_S)),
-            other => Some((other, *v != 0.0)),
+            FACTOR_EXPRESSION_FROM => {
+                pump_start_s.map(|start| (SWITCH_EARLY, *v - start <= SWITCH_EARLY_S))
+            }
+            level => match LEVELS.iter().position(|l| *l == level) {
+                Some(i) => usual.and_then(|u| u[i]).map(|u| (LEVELS_HIGH[i], *v > u)),
+                None => Some((level, *v != 0.0)),
+            },
         })
 }
 
@@ -267,7 +290,7 @@ mod tests {
 
     fn read(kept: &[(&str, f64)]) -> Vec<(String, bool)> {
         let kept: Vec<(String, f64)> = kept.iter().map(|(n, v)| (n.to_string(), *v)).collect();
-        yes_or_no(&kept, &Usual::default())
+        yes_or_no(&kept, &Usual::default(), None)
             .map(|(n, v)| (n.to_string(), v))
             .collect()
     }
@@ -289,34 +312,51 @@ mod tests {
     }
 
     #[test]
-    fn pump_levels_count_as_above_the_usual_and_the_pump_itself_is_not_compared() {
-        let sessions: Vec<Vec<(String, f64)>> = [5.0, 7.0, 7.0, 9.0]
-            .iter()
-            .map(|level| {
-                vec![
-                    ("pump".to_string(), 3.0),
-                    ("pump_expression".to_string(), *level),
-                ]
-            })
-            .collect();
+    fn pump_levels_count_as_above_the_usual_on_their_own_pump() {
+        let session = |pump: f64, level: f64| {
+            vec![
+                ("pump".to_string(), pump),
+                ("pump_expression".to_string(), level),
+            ]
+        };
+        // Pump 3 usually at 7; pump 4, on another scale, usually at 2.
+        let sessions: Vec<Vec<(String, f64)>> = [
+            (3.0, 5.0),
+            (3.0, 7.0),
+            (3.0, 7.0),
+            (3.0, 9.0),
+            (4.0, 2.0),
+            (4.0, 3.0),
+        ]
+        .iter()
+        .map(|(p, l)| session(*p, *l))
+        .collect();
         let usual = Usual::of(sessions.iter());
-        assert_eq!(usual.expression, Some(7.0));
-        let read = |kept: &[(String, f64)]| -> Vec<(String, bool)> {
-            yes_or_no(kept, &usual)
+        assert_eq!(usual.by_pump[&3][1], Some(7.0));
+        assert_eq!(usual.by_pump[&4][1], Some(3.0));
+        let read = |kept: &[(String, f64)], start: Option<f64>| -> Vec<(String, bool)> {
+            yes_or_no(kept, &usual, start)
                 .map(|(n, v)| (n.to_string(), v))
                 .collect()
         };
+        let high = |v: bool| vec![("pump_expression_high".to_string(), v)];
+        assert_eq!(read(&sessions[3], None), high(true));
+        assert_eq!(read(&sessions[1], None), high(false));
+        // Level 5 is high on pump 4's scale, though low on pump 3's.
+        assert_eq!(read(&session(4.0, 5.0), None), high(true));
+        // The switch to expression, timed from the start of pumping (300 s in).
+        let switched = [("pump_expression_from_s".to_string(), 395.0)];
         assert_eq!(
-            read(&sessions[3]),
-            [("pump_expression_high".to_string(), true)]
+            read(&switched, Some(300.0)),
+            [("pump_switch_early".to_string(), true)]
         );
         assert_eq!(
-            read(&sessions[1]),
-            [("pump_expression_high".to_string(), false)]
+            read(&switched, Some(200.0)),
+            [("pump_switch_early".to_string(), false)]
         );
-        let switched = [("pump_expression_from_s".to_string(), 95.0)];
-        assert_eq!(read(&switched), [("pump_switch_early".to_string(), true)]);
-        let late = [("pump_expression_from_s".to_string(), 300.0)];
-        assert_eq!(read(&late), [("pump_switch_early".to_string(), false)]);
+        assert!(
+            read(&switched, None).is_empty(),
+            "no pumping step, no comparison"
+        );
     }
 }

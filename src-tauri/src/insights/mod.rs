@@ -434,6 +434,9 @@ pub fn insights(diary: &Diary, weeks: u32, now_ms: i64, unit: Unit) -> Result<In
     let waiting = all
         .iter()
         .filter(|f| f.outcome == Outcome::FirstLetdown || f.outcome == Outcome::Volume)
+        // "5 more with the suction above your usual" would read as advice to
+        // turn it up: the pump's levels are compared, never asked for.
+        .filter(|f| !load::LEVELS_HIGH.contains(&f.factor.as_str()))
         .filter_map(waiting)
         .map(|sentence| Waiting { sentence })
         .collect();
