@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idle CPU of a running session (release build, under the test harness's
+# Idle CPU hidden in the tray and in a running session (release build, under the test harness's
 # virtual screen and sound server). Usage: scripts/bench-idle-cpu.sh
 # Results are recorded in BENCHMARKS.md.
 set -euo pipefail
