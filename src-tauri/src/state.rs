@@ -681,8 +681,26 @@ impl AppState {
     }
 
     /// Moves the session on by the clock, and says so if a step ended.
+    /// When the last session ended (UTC ms), if the diary says.
+    fn last_ended(&self) -> Option<i64> {
+        let engine = self.lock().ok()?;
+        let last = engine.diary().last_session_times().ok().flatten();
+        last.map(|(_, ended)| ended)
+    }
+
+    /// How long the timer may sleep before the tray's words change.
+    fn tray_wait<R: Runtime>(&self, app: &AppHandle<R>) -> Option<Duration> {
+        if !crate::tray::is_shown(app) {
+            return None;
+        }
+        crate::tray::next_change(self.last_ended(), chrono::Local::now())
+    }
+
     fn tick<R: Runtime>(&self, app: &AppHandle<R>) {
         self.remind(app);
+        if crate::tray::is_shown(app) {
+            crate::tray::update(app, self.last_ended());
+        }
         let finished = self.lock().and_then(|mut e| e.tick());
         if let Ok(finished) = finished {
             if !finished.is_empty() {
@@ -720,13 +738,9 @@ impl AppState {
                     .show();
             }
         }
-        // The tray says when the last session ended.
+        // The tray says how long since the last session.
         if finished.is_empty() {
-            let last = self
-                .lock()
-                .ok()
-                .and_then(|e| e.diary().last_session_times().ok().flatten());
-            crate::tray::update(app, last.map(|(_, ended)| ended));
+            crate::tray::update(app, self.last_ended());
         }
         // Deadlines may have moved: let the timer thread look again.
         let _ = self.wake.send(());
@@ -755,7 +769,8 @@ fn start_timer<R: Runtime>(handle: AppHandle<R>, wake: mpsc::Receiver<()>) {
                 .as_ref()
                 .and_then(|s| s.lock().ok().and_then(|e| e.next_wake()));
             let reminder = state.as_ref().and_then(|s| s.reminder_wait());
-            let wait = [session, reminder]
+            let tray = state.as_ref().and_then(|s| s.tray_wait(&handle));
+            let wait = [session, reminder, tray]
                 .into_iter()
                 .flatten()
                 .min()

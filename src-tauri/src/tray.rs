@@ -1,5 +1,5 @@
 //! Letdown a click away: the tray (menu bar on macOS) icon and its menu.
-//! The first line says when the last session ended; then "Start session",
+//! The first line says how long since the last session; then "Start session",
 //! "Open Letdown", "Pause reminders today" and "Quit". With reminders on,
 //! closing the window keeps Letdown here (`keeps_running`).
 //!
@@ -42,19 +42,70 @@ fn available() -> bool {
     true
 }
 
-/// "Last session ended at 14:05" (local time, never stale: nothing to count).
-pub fn status_text(last_ended_ms: Option<i64>, now: chrono::DateTime<chrono::Local>) -> String {
+const MINUTE_MS: i64 = 60_000;
+const TEN_MINUTES_MS: i64 = 10 * MINUTE_MS;
+/// Up to here the time since is counted; beyond, when it ended is said.
+const COUNTED_MS: i64 = 12 * 60 * MINUTE_MS;
+
+/// The time since the last session: "Last session 25 min ago", "Last
+/// session 2 h 40 min ago" (in 10-minute steps after the first hour), and
+/// after 12 hours when it ended ("Last session ended yesterday at 14:05").
+pub fn status_text<Tz: chrono::TimeZone>(
+    last_ended_ms: Option<i64>,
+    now: chrono::DateTime<Tz>,
+) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
     let Some(ended) = last_ended_ms.and_then(chrono::DateTime::from_timestamp_millis) else {
         return "No session yet".into();
     };
-    let ended = ended.with_timezone(&chrono::Local);
-    let days = (now.date_naive() - ended.date_naive()).num_days();
-    let time = ended.format("%H:%M");
-    match days {
-        0 => format!("Last session ended at {time}"),
-        1 => format!("Last session ended yesterday at {time}"),
-        _ => format!("Last session ended {}", ended.format("%a %-d %b at %H:%M")),
+    // A clock set back puts the session in the future: it was just now.
+    let since = (now.timestamp_millis() - ended.timestamp_millis()).max(0);
+    let (hours, minutes) = (
+        since / (60 * MINUTE_MS),
+        since % (60 * MINUTE_MS) / MINUTE_MS,
+    );
+    match since {
+        s if s < MINUTE_MS => "Last session just now".into(),
+        s if s < 60 * MINUTE_MS => format!("Last session {minutes} min ago"),
+        s if s < COUNTED_MS => match minutes / 10 * 10 {
+            0 => format!("Last session {hours} h ago"),
+            m => format!("Last session {hours} h {m} min ago"),
+        },
+        _ => {
+            let ended = ended.with_timezone(&now.timezone());
+            let time = ended.format("%H:%M");
+            match (now.date_naive() - ended.date_naive()).num_days() {
+                0 => format!("Last session ended at {time}"),
+                1 => format!("Last session ended yesterday at {time}"),
+                _ => format!("Last session ended {}", ended.format("%a %-d %b at %H:%M")),
+            }
+        }
     }
+}
+
+/// How long until `status_text` says something else: the timer thread sleeps
+/// until then, as it does for a session's deadlines. None with no session.
+pub fn next_change<Tz: chrono::TimeZone>(
+    last_ended_ms: Option<i64>,
+    now: chrono::DateTime<Tz>,
+) -> Option<std::time::Duration> {
+    let since = (now.timestamp_millis() - last_ended_ms?).max(0);
+    let next = match since {
+        s if s < 60 * MINUTE_MS => (s / MINUTE_MS + 1) * MINUTE_MS,
+        s if s < COUNTED_MS => (s / TEN_MINUTES_MS + 1) * TEN_MINUTES_MS,
+        // "today" becomes "yesterday" at the next local midnight.
+        _ => {
+            let tomorrow = now.date_naive().succ_opt()?.and_hms_opt(0, 0, 0)?;
+            let midnight = now.timezone().from_local_datetime(&tomorrow).earliest()?;
+            return (midnight.timestamp_millis() - now.timestamp_millis())
+                .try_into()
+                .ok()
+                .map(std::time::Duration::from_millis);
+        }
+    };
+    Some(std::time::Duration::from_millis((next - since) as u64))
 }
 
 /// Builds the icon and its menu; `false` when this system has no tray.
@@ -144,5 +195,49 @@ fn act<R: Runtime>(app: &AppHandle<R>, id: &str) {
         }
         "quit" => app.exit(0),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{FixedOffset, TimeZone};
+
+    /// 14:05 on Mon 7 Dec 2026 in UTC+1, a fixed instant.
+    fn at(h: u32, m: u32, s: u32) -> chrono::DateTime<FixedOffset> {
+        let zone = FixedOffset::east_opt(3600).unwrap();
+        zone.with_ymd_and_hms(2026, 12, 7, h, m, s).unwrap()
+    }
+
+    #[test]
+    fn the_tray_says_the_time_since_and_sleeps_until_it_changes() {
+        let ended = Some(at(14, 5, 0).timestamp_millis());
+        let says = |h, m, s| status_text(ended, at(h, m, s));
+        let next = |h, m, s| next_change(ended, at(h, m, s)).unwrap().as_secs();
+        assert_eq!(status_text(None, at(14, 5, 0)), "No session yet");
+        assert_eq!(next_change(None, at(14, 5, 0)), None);
+        assert_eq!(says(14, 5, 30), "Last session just now");
+        assert_eq!(next(14, 5, 30), 30);
+        assert_eq!(says(14, 30, 10), "Last session 25 min ago");
+        assert_eq!(next(14, 30, 10), 50);
+        assert_eq!(says(15, 5, 0), "Last session 1 h ago");
+        assert_eq!(says(16, 47, 0), "Last session 2 h 40 min ago");
+        assert_eq!(next(16, 47, 0), 8 * 60, "at 2 h 50 min since");
+        assert_eq!(says(23, 59, 0), "Last session 9 h 50 min ago");
+        // After 12 hours, when it ended; the wording changes at midnight.
+        let late = chrono::Duration::hours(13);
+        let tomorrow = at(14, 5, 0) + late;
+        assert_eq!(
+            status_text(ended, tomorrow),
+            "Last session ended yesterday at 14:05"
+        );
+        assert_eq!(
+            next_change(ended, tomorrow).unwrap().as_secs(),
+            (24 * 60 - 3 * 60 - 5) * 60
+        );
+        let noon_today = at(14, 5, 0) + chrono::Duration::hours(-13);
+        // A clock set back: the session is "just now", not in the future.
+        assert_eq!(status_text(ended, noon_today), "Last session just now");
+        assert_eq!(next_change(ended, noon_today).unwrap().as_secs(), 60);
     }
 }
