@@ -337,6 +337,37 @@ mod tests {
     }
 
     #[test]
+    fn a_diary_upgraded_from_an_older_version_is_still_readable_when_cut_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("diary.sqlite3");
+        // A version 3 diary with 3000 sessions: its schema filled page 1.
+        let mut conn = Connection::open(&path).unwrap();
+        crate::diary::migrations().to_version(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+             INSERT INTO sessions (routine_json, started_ms, started_offset_min, ended_ms,
+               ended_offset_min, status, amount_total_ml, note)
+             SELECT '{\"name\":\"Old\",\"steps\":[]}', i * 3600000, 60, i * 3600000 + 1200000,
+               60, 'finished', 100, printf('%.200c', 'x') FROM n;",
+        )
+        .unwrap();
+        drop(conn);
+        // This version's tables are added, then the file is cut short.
+        drop(Diary::open(&path).unwrap());
+        fold_log(&path);
+        let whole = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &whole[..whole.len() * 2 / 3]).unwrap();
+        let (diary, recovered) = open(&path, stamp()).unwrap();
+        let recovered = recovered.expect("a cut-off diary is damaged");
+        assert!(
+            recovered.sessions > 1000,
+            "{} sessions read: the schema must not sit at the file's end",
+            recovered.sessions
+        );
+        assert_eq!(diary.count_finished_sessions().unwrap(), recovered.sessions);
+    }
+
+    #[test]
     fn a_damaged_page_in_the_middle_loses_only_that_page() {
         let dir = tempfile::tempdir().unwrap();
         let path = diary_with(dir.path(), 3000);
