@@ -11,6 +11,7 @@ mod disk;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod faststart;
 pub mod history;
 pub mod insights;
 pub mod media;

@@ -274,7 +274,12 @@ impl MediaDir {
         let write = |e: std::io::Error| Error::MediaWrite(e.to_string());
         std::fs::create_dir_all(self.root.join("videos")).map_err(write)?;
         let part = target.with_extension(format!("{ext}.part"));
-        std::fs::copy(source, &part)
+        // With its index in front: WebKitGTK cannot play a large one at the end.
+        let copied = match ext {
+            "webm" => std::fs::copy(source, &part).map(|_| ()),
+            _ => crate::faststart::copy(source, &part).map(|_| ()),
+        };
+        copied
             .and_then(|_| std::fs::rename(&part, &target))
             .map_err(|e| {
                 let _ = std::fs::remove_file(&part);
