@@ -119,7 +119,7 @@ test("the session records its pump settings, changed in passing, and splits its 
   await waitFor("expression 9 recorded", async () => factors(first).pump_expression === 9);
   await app.click("#pump-switch");
   await waitFor("the switch recorded", async () => factors(first).pump_expression_from_s !== undefined);
-  assert.match(await app.text("#pump-switch"), /^Expression from \d\d:\d\d$/);
+  assert.match(await app.text("#pump-switch"), /^On expression since \d\d:\d\d$/);
   app.screenshot("stash-3-session-pump");
   await app.assertAccessible("session with pump settings");
 
@@ -130,6 +130,7 @@ test("the session records its pump settings, changed in passing, and splits its 
   await waitFor("the split's fields", async () => app.execute("return !document.getElementById('milk-split').hidden"));
   await setValue("#split-fridge", "40");
   await setValue("#split-freezer", "50");
+  assert.equal(await app.text("#split-sum"), "Adds up to 90 of 100 ml");
   // 90 of 100: said plainly, nothing saved.
   // Enter in a field saves, as the Save button does.
   const save = () => app.execute("document.getElementById('finish').requestSubmit()");
@@ -212,14 +213,36 @@ test("the stash shows both, oldest first; one portion is used and one thawed", a
   assert.equal(thawed.place, "fridge");
   assert.equal(thawed.use_by_ms, thawed.thawed_ms + DAY_MS);
   const offered = await app.execute(`return [...document.querySelectorAll('#stash-list li[data-id="${frozen}"] button')].map((b) => b.textContent)`);
-  assert.deepEqual(offered, ["Used"], "thawed milk is not offered the freezer");
-  assert.match((await rows())[0], /^Fridge \(thawed\) · 60 ml .* thawed: use within the day$/);
+  assert.deepEqual(offered, ["Used", "Label…"], "thawed milk is not offered the freezer");
+  assert.match((await rows())[0], /^Fridge \(thawed\) · 60 ml .* use by \d\d:\d\d( tomorrow)?$/);
   // Asked anyway, the command refuses it with a plain sentence.
   const { error: refused } = await app.invoke("freeze_milk", { id: frozen });
   assert.match(refused?.message ?? "", /^Thawed milk can't go back in the freezer/);
   recordFault({ fault: "Refreezing thawed milk", tries: "freeze_milk on a thawed portion", sees: refused.message, kept: "the portion in the fridge, its 24 hours" });
   assert.equal(query(diary, `SELECT place FROM milk WHERE id = ${frozen}`)[0].place, "fridge");
   app.screenshot("stash-5-used-thawed");
+
+  // The second session's portion is labelled, and its use-by date moved;
+  // a date before it was pumped is refused with nothing changed.
+  const bag = query(diary, `SELECT id, use_by_ms FROM milk WHERE session_id = ${second}`)[0];
+  const editing = `#stash-list li[data-id="${bag.id}"]`;
+  await app.click(`${editing} button.quiet`);
+  await setValue(`${editing} .portion-label`, "bag 9");
+  await setValue(`${editing} .portion-date`, "2001-01-01");
+  await app.click(`${editing} .portion-edit button`);
+  const early = await app.waitForText("#diary-notice-text", (t) => t.includes("use-by"));
+  assert.equal(early, "The use-by date can't be before the milk was pumped.");
+  assert.deepEqual(query(diary, `SELECT label, use_by_ms FROM milk WHERE id = ${bag.id}`)[0], { label: null, use_by_ms: bag.use_by_ms });
+  recordFault({ fault: "A use-by date before the milk was pumped", tries: "Stash → Label… → 1 Jan 2001", sees: early, kept: "the portion's label and date" });
+  const sooner = new Date(bag.use_by_ms - 30 * DAY_MS);
+  const day = `${sooner.getFullYear()}-${String(sooner.getMonth() + 1).padStart(2, "0")}-${String(sooner.getDate()).padStart(2, "0")}`;
+  await setValue(`${editing} .portion-date`, day);
+  await app.click(`${editing} .portion-edit button`);
+  await waitFor("the label saved", async () => query(diary, `SELECT label FROM milk WHERE id = ${bag.id}`)[0].label === "bag 9");
+  // 30 days sooner, at the same time of day (an hour either way across a clock change).
+  const moved = query(diary, `SELECT use_by_ms FROM milk WHERE id = ${bag.id}`)[0].use_by_ms;
+  assert.ok(Math.abs(moved - (bag.use_by_ms - 30 * DAY_MS)) <= 3_600_000, `${moved}`);
+  await app.assertAccessible("stash with a portion labelled");
   await app.assertAccessible("stash after use and thaw");
 });
 

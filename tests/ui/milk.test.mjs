@@ -1,7 +1,7 @@
 // The pump's and the milk's words and numbers (ui/js/milk.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { milkShares, totalOf, stashSummary, portionText, partDueText, settingsText, everyText, useByText } from "../../ui/js/milk.js";
+import { milkShares, totalOf, stashSummary, portionText, partDueText, settingsText, everyText, useByText, splitSumText } from "../../ui/js/milk.js";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1, 8, 0); // Thu 1 Jan 2026, a fixed instant
@@ -40,9 +40,18 @@ test("the stash's lines: totals, days of supply, what expires soon", () => {
   });
   assert.equal(stashSummary({ ...stash, days_of_supply: null, expiring: 0, expired: 0 }, "oz").totals, "Fridge 4.4 oz · Freezer 2.0 oz");
   const portion = { place: "freezer", amount_ml: 60, pumped_ms: T0, pumped_offset_min: 60, label: "bag 7", use_by_ms: T0 + 181 * DAY, thawed: false };
-  assert.equal(portionText(portion, "ml", T0, 60), "Freezer · 60 ml · pumped Thu 1 Jan · bag 7 · use by Wed 1 Jul");
+  assert.equal(portionText(portion, "ml", T0, 60), "Freezer · 60 ml · pumped Thu 1 Jan · bag 7 · use by Wed 1 Jul 2026");
   const thawed = { ...portion, place: "fridge", thawed: true, use_by_ms: T0 + DAY / 2, label: null };
-  assert.equal(portionText(thawed, "ml", T0, 60), "Fridge (thawed) · 60 ml · pumped Thu 1 Jan · thawed: use within the day");
+  assert.equal(portionText(thawed, "ml", T0, 60), "Fridge (thawed) · 60 ml · pumped Thu 1 Jan · use by 21:00");
+  // Thawed at 20:00: its 24 hours end tomorrow evening, said as such.
+  assert.equal(useByText({ use_by_ms: T0 + DAY - 1000 }, T0 + 60_000, 0), "use by 07:59 tomorrow");
+  // Thawed this very millisecond: a whole day, tomorrow at this time.
+  assert.equal(useByText({ use_by_ms: T0 + DAY }, T0, 0), "use by 08:00 tomorrow");
+  // Months away: with the year.
+  assert.equal(useByText({ use_by_ms: T0 + 181 * DAY }, T0, 0), "use by Wed 1 Jul 2026");
+  assert.equal(useByText({ use_by_ms: T0 + 10 * DAY }, T0, 0), "use by Sun 11 Jan");
+  assert.equal(splitSumText({ split_fridge: "40", split_freezer: "50" }, 100, "ml"), "Adds up to 90 of 100 ml");
+  assert.equal(splitSumText({ split_fridge: "4o" }, 100, "ml"), "");
   assert.equal(useByText({ use_by_ms: T0 - 1 }, T0, 0), "past its use-by date");
 });
 

@@ -60,13 +60,37 @@ export function shortDate(atMs, offsetMin) {
   return `${SHORT_DAYS[d.getUTCDay()]} ${d.getUTCDate()} ${SHORT_MONTHS[d.getUTCMonth()]}`;
 }
 
-/** How long until a use-by date, calmly: "use by Thu 5 Jan", "use today", "past its date". */
+/** "17:50" on the wall clock where the parent is. */
+function clock(atMs, offsetMin) {
+  const d = new Date(atMs + offsetMin * 60_000);
+  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+}
+
+/** A use-by date, calmly: "use by Thu 5 Jan" (with the year when it is months
+ * away), "use by 17:50" within the day, "past its use-by date". */
 export function useByText(portion, nowMs, offsetMin) {
   const at = portion.use_by_ms;
   if (at === null || at === undefined) return "";
   if (at <= nowMs) return "past its use-by date";
-  if (at - nowMs < DAY_MS) return portion.thawed ? "thawed: use within the day" : "use within the day";
-  return `use by ${shortDate(at, offsetMin)}`;
+  // Thawed milk has exactly a day: "use by 06:12 tomorrow", however soon it is asked.
+  if (at - nowMs <= DAY_MS) return `use by ${clock(at, offsetMin)}${at - nowMs > DAY_MS / 2 && clock(at, offsetMin) <= clock(nowMs, offsetMin) ? " tomorrow" : ""}`;
+  const year = at - nowMs > 90 * DAY_MS ? ` ${new Date(at + offsetMin * 60_000).getUTCFullYear()}` : "";
+  return `use by ${shortDate(at, offsetMin)}${year}`;
+}
+
+/** The split's running sum: "Adds up to 90 of 100 ml". */
+export function splitSumText(form, totalMl, unit) {
+  let sum = 0;
+  for (const place of PLACES) {
+    try {
+      sum += typedMl(form[`split_${place}`], unit);
+    } catch {
+      return "";
+    }
+  }
+  if (!(totalMl > 0)) return "";
+  const of = formatAmount(totalMl, unit);
+  return `Adds up to ${formatAmount(sum, unit).replace(/ (ml|oz)$/, "")} of ${of}`;
 }
 
 /** One line of the stash list. */

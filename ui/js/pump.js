@@ -41,7 +41,7 @@ export function setupPump({ store, notice: { attempt, show } }) {
     const switched = settings.expression_from_s;
     $("pump-switch").hidden = one;
     $("pump-switch").disabled = switched !== null && switched !== undefined;
-    $("pump-switch").textContent = $("pump-switch").disabled ? `Expression from ${formatClock(switched * 1000)}` : "Switched to expression";
+    $("pump-switch").textContent = $("pump-switch").disabled ? `On expression since ${formatClock(switched * 1000)}` : "Switched to expression";
   }
 
   store.subscribe((state, before) => {

@@ -3,7 +3,7 @@
 // what phase the session is in; Rust does.
 import * as ipc from "./ipc.js";
 import { sessionView, nextSide, msUntilNextTick, finishFromForm, letdownHint } from "./view.js";
-import { milkShares, totalOf } from "./milk.js";
+import { milkShares, totalOf, splitSumText } from "./milk.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -309,6 +309,17 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
   $("finish").addEventListener("submit", saveFinish);
   $("finish").addEventListener("input", keepDraftSoon);
   $("milk-place").addEventListener("change", () => showMilkFields($("milk-place").value));
+  // The split's sum as it is typed, against the amount pumped.
+  $("finish").addEventListener("input", () => {
+    const form = Object.fromEntries(new FormData($("finish")).entries());
+    let total = null;
+    try {
+      total = totalOf(finishFromForm(form));
+    } catch {
+      // an amount being typed: no sum yet
+    }
+    $("split-sum").textContent = splitSumText(form, total, form.unit);
+  });
   $("discard").addEventListener("click", discard);
   document.addEventListener("keydown", onKey);
 

@@ -40,17 +40,54 @@ export function setupStash({ el, unit, notify, attempt, store }) {
           ? [button("Used", "use"), button("Thrown away", "discard")]
           : [
               button("Used", "use"),
-              p.place === "freezer" ? button("Moved to fridge", "thaw") : null,
+              p.place === "freezer" ? button("Move to fridge to thaw", "thaw") : null,
               p.place === "fridge" && !p.thawed ? button("Move to freezer", "freeze") : null,
             ];
-        return el(
+        const item = el(
           "li",
           { class: `portion ${p.place}${expired ? " expired" : ""}`, "data-id": String(p.id) },
           el("span", {}, text),
-          el("span", { class: "portion-actions" }, ...buttons),
+          el("span", { class: "portion-actions" }, ...buttons, labelButton(p, text)),
         );
+        return item;
       }),
     );
+  }
+
+  /** "Label…": the portion's label and use-by date, changed in place. */
+  function labelButton(portion, text) {
+    const open = el("button", { type: "button", class: "quiet", "aria-label": `Label or use-by date: ${text}` }, "Label…");
+    open.addEventListener("click", () => {
+      const pad = (n) => String(n).padStart(2, "0");
+      const d = new Date(portion.use_by_ms ?? Date.now());
+      const label = el("input", { value: portion.label ?? "", maxLength: 40, autocomplete: "off", class: "portion-label" });
+      const date = el("input", { type: "date", value: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`, class: "portion-date" });
+      const save = el("button", { type: "button" }, "Save");
+      save.addEventListener("click", async () => {
+        // The date chosen, at the time of day the old date had.
+        const [y, m, day] = date.value.split("-").map(Number);
+        const at = new Date(d);
+        at.setFullYear(y, m - 1, day);
+        const next = await attempt(() =>
+          ipc.call("label_milk", { id: portion.id, label: label.value, useByMs: date.value ? at.getTime() : null }),
+        );
+        if (!next) return;
+        stash = next;
+        paint();
+        $("stash-totals").focus();
+        notify("Saved.");
+      });
+      const form = el(
+        "span",
+        { class: "portion-edit" },
+        el("label", {}, "Label ", label),
+        el("label", {}, "Use by ", date),
+        save,
+      );
+      open.replaceWith(form);
+      label.focus();
+    });
+    return open;
   }
 
   async function load() {
