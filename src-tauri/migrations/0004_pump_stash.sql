@@ -39,11 +39,12 @@ CREATE TABLE part_replacements (
 ) WITHOUT ROWID;
 
 -- Where a session's milk went, one row per place; the rows of a session add
--- up to its amount. Fridge and freezer rows are the stash's portions.
+-- up to its amount. Fridge, freezer and room-temperature rows are the
+-- stash's portions.
 CREATE TABLE milk (
     id          INTEGER PRIMARY KEY,
     session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    place       TEXT NOT NULL CHECK (place IN ('fridge', 'freezer', 'fed', 'discarded')),
+    place       TEXT NOT NULL CHECK (place IN ('fridge', 'freezer', 'room', 'fed', 'discarded')),
     amount_ml   REAL NOT NULL CHECK (amount_ml > 0),
     label       TEXT,
     use_by_ms   INTEGER,

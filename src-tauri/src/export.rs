@@ -24,7 +24,7 @@ use crate::stash::Place;
 /// The report's stylesheet: also loaded by the app to show the report.
 pub const REPORT_CSS: &str = include_str!("../../ui/css/report.css");
 
-pub const SESSION_COLUMNS: [&str; 25] = [
+pub const SESSION_COLUMNS: [&str; 26] = [
     "id",
     "start_utc",
     "start_local",
@@ -50,6 +50,7 @@ pub const SESSION_COLUMNS: [&str; 25] = [
     "freezer_ml",
     "fed_ml",
     "discarded_ml",
+    "room_ml",
 ];
 
 pub const STASH_COLUMNS: [&str; 12] = [
@@ -177,6 +178,7 @@ pub fn sessions_csv(diary: &Diary, filter: &Filter) -> Result<Vec<u8>> {
             went(Place::Freezer),
             went(Place::Fed),
             went(Place::Discarded),
+            went(Place::Room),
         ];
         out.write_record(record.into_iter().chain(extra))
             .map_err(csv_error)?;
@@ -541,12 +543,18 @@ fn pump_stash_section(
             )
         })
         .unwrap_or_default();
+    let room = if stash.room_ml > 0.0 {
+        format!(", {} at room temperature", unit.label(stash.room_ml))
+    } else {
+        String::new()
+    };
     let _ = write!(
         body,
-        "<li>Stash on {}: {} in the fridge, {} in the freezer{}</li></ul></section>",
+        "<li>Stash on {}: {} in the fridge, {} in the freezer{}{}</li></ul></section>",
         made.format("%-d %b %Y"),
         esc(&unit.label(stash.fridge_ml)),
         esc(&unit.label(stash.freezer_ml)),
+        esc(&room),
         esc(&supply)
     );
     Ok(())
@@ -784,13 +792,14 @@ mod tests {
             "freezer_ml",
             "fed_ml",
             "discarded_ml",
+            "room_ml",
         ]
         .iter()
         .map(|c| &first[column(c)])
         .collect();
         assert_eq!(
             got,
-            ["Work, \"pump\"", "4", "8", "", "95", "", "60", "30", ""]
+            ["Work, \"pump\"", "4", "8", "", "95", "", "60", "30", "", ""]
         );
         let other = records.iter().find(|r| r[0] == ids[1].to_string()).unwrap();
         assert_eq!(&other[column("pump")], "", "no pump recorded");

@@ -24,6 +24,8 @@ const MAX_SHARES: usize = 4;
 pub enum Place {
     Fridge,
     Freezer,
+    /// A bottle left out at room temperature, for a feed within hours.
+    Room,
     Fed,
     Discarded,
 }
@@ -33,6 +35,7 @@ impl Place {
         match self {
             Place::Fridge => "fridge",
             Place::Freezer => "freezer",
+            Place::Room => "room",
             Place::Fed => "fed",
             Place::Discarded => "discarded",
         }
@@ -42,6 +45,7 @@ impl Place {
         match s {
             "fridge" => Place::Fridge,
             "freezer" => Place::Freezer,
+            "room" => Place::Room,
             "fed" => Place::Fed,
             _ => Place::Discarded,
         }
@@ -49,7 +53,7 @@ impl Place {
 
     /// Milk that goes into the stash, with a use-by date.
     pub fn stored(self) -> bool {
-        matches!(self, Place::Fridge | Place::Freezer)
+        matches!(self, Place::Fridge | Place::Freezer | Place::Room)
     }
 }
 
@@ -66,12 +70,13 @@ pub struct Share {
 
 /// How long milk keeps, and how much the baby is given while apart: defaults
 /// the parent can change. The defaults follow the CDC's "Breast Milk Storage
-/// and Preparation" (cdc.gov/breastfeeding, updated 2024): in the fridge up
-/// to 4 days; in the freezer within 6 months is best and up to 12 months is
+/// and Preparation" (cdc.gov/breastfeeding, updated 2024): at room
+/// temperature up to 4 hours; in the fridge up to 4 days; in the freezer within 6 months is best and up to 12 months is
 /// acceptable; thawed milk within 24 hours in the fridge, and never refrozen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Keeping {
+    pub room_hours: u32,
     pub fridge_days: u32,
     pub freezer_months: u32,
     /// What the nursery gives each day, in whole ml; 0 until the parent says.
@@ -81,6 +86,7 @@ pub struct Keeping {
 impl Default for Keeping {
     fn default() -> Self {
         Keeping {
+            room_hours: 4,
             fridge_days: 4,
             freezer_months: 6,
             daily_need_ml: 0,
@@ -90,6 +96,11 @@ impl Default for Keeping {
 
 impl Keeping {
     pub fn validated(self) -> Result<Keeping> {
+        if !(1..=4).contains(&self.room_hours) {
+            return Err(Error::Invalid(
+                "Milk can be kept at room temperature for 1 to 4 hours.".into(),
+            ));
+        }
         if !(1..=8).contains(&self.fridge_days) {
             return Err(Error::Invalid(
                 "Milk can be kept in the fridge for 1 to 8 days here.".into(),
@@ -111,6 +122,7 @@ impl Keeping {
     /// When milk pumped at `pumped_ms` and put in `place` should be used by.
     pub fn use_by(&self, place: Place, pumped_ms: i64) -> Option<i64> {
         match place {
+            Place::Room => Some(pumped_ms + i64::from(self.room_hours) * DAY_MS / 24),
             Place::Fridge => Some(pumped_ms + i64::from(self.fridge_days) * DAY_MS),
             Place::Freezer => chrono::DateTime::from_timestamp_millis(pumped_ms)
                 .and_then(|t| t.checked_add_months(Months::new(self.freezer_months)))
@@ -210,6 +222,7 @@ pub struct Stash {
     /// Totals of milk still good to use.
     pub fridge_ml: f64,
     pub freezer_ml: f64,
+    pub room_ml: f64,
     /// Every portion in the stash, oldest first (expired ones too, to clear).
     pub portions: Vec<Portion>,
     /// Portions still good that expire in the next two days.
@@ -322,7 +335,7 @@ pub(crate) fn rescale_milk(tx: &Transaction, session_id: i64, total_ml: Option<f
     if new <= 0.0 {
         let stored: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM milk WHERE session_id = ?1 AND used_ms IS NULL
-               AND removed_ms IS NULL AND place IN ('fridge', 'freezer'))",
+               AND removed_ms IS NULL AND place IN ('fridge', 'freezer', 'room'))",
             [session_id],
             |r| r.get(0),
         )?;
@@ -370,7 +383,7 @@ impl Diary {
     pub fn stored_milk(&self) -> Result<Vec<Portion>> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {PORTION_COLUMNS} FROM milk m JOIN sessions s ON s.id = m.session_id
-             WHERE m.removed_ms IS NULL AND (m.place IN ('fridge', 'freezer') OR m.used_ms IS NOT NULL)
+             WHERE m.removed_ms IS NULL AND (m.place IN ('fridge', 'freezer', 'room') OR m.used_ms IS NOT NULL)
              ORDER BY coalesce(s.ended_ms, s.started_ms), m.id"
         ))?;
         let rows = stmt.query_map([], portion)?;
@@ -381,13 +394,13 @@ impl Diary {
     pub fn stash(&self, now_ms: i64, keeping: &Keeping) -> Result<Stash> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {PORTION_COLUMNS} FROM milk m JOIN sessions s ON s.id = m.session_id
-             WHERE m.used_ms IS NULL AND m.removed_ms IS NULL AND m.place IN ('fridge', 'freezer')
+             WHERE m.used_ms IS NULL AND m.removed_ms IS NULL AND m.place IN ('fridge', 'freezer', 'room')
              ORDER BY coalesce(s.ended_ms, s.started_ms), m.id"
         ))?;
         let portions: Vec<Portion> = stmt
             .query_map([], portion)?
             .collect::<rusqlite::Result<_>>()?;
-        let (mut fridge_ml, mut freezer_ml) = (0.0, 0.0);
+        let (mut fridge_ml, mut freezer_ml, mut room_ml) = (0.0, 0.0, 0.0);
         let mut good: Vec<(f64, f64)> = Vec::new();
         let (mut expiring, mut expiring_ml, mut expired) = (0, 0.0, 0);
         for p in &portions {
@@ -397,6 +410,7 @@ impl Diary {
             }
             match p.place {
                 Place::Freezer => freezer_ml += p.amount_ml,
+                Place::Room => room_ml += p.amount_ml,
                 _ => fridge_ml += p.amount_ml,
             }
             let left = p
@@ -411,6 +425,7 @@ impl Diary {
         Ok(Stash {
             fridge_ml,
             freezer_ml,
+            room_ml,
             portions,
             expiring,
             expiring_ml,
@@ -428,7 +443,7 @@ impl Diary {
                 &format!(
                     "SELECT {PORTION_COLUMNS} FROM milk m JOIN sessions s ON s.id = m.session_id
                      WHERE m.id = ?1 AND m.used_ms IS NULL AND m.removed_ms IS NULL
-                       AND m.place IN ('fridge', 'freezer')"
+                       AND m.place IN ('fridge', 'freezer', 'room')"
                 ),
                 [id],
                 portion,
@@ -471,7 +486,7 @@ impl Diary {
             return Err(Error::Invalid("That milk is past its use-by date.".into()));
         }
         if p.place != Place::Freezer {
-            return Err(Error::Invalid("That milk is already in the fridge.".into()));
+            return Err(Error::Invalid("That milk is not in the freezer.".into()));
         }
         self.conn().execute(
             "UPDATE milk SET place = 'fridge', thawed_ms = ?2, use_by_ms = ?3 WHERE id = ?1",
@@ -529,7 +544,7 @@ impl Diary {
         Ok(self.conn().query_row(
             "SELECT coalesce(sum(amount_ml), 0) FROM milk
              WHERE session_id = ?1 AND used_ms IS NULL AND removed_ms IS NULL
-               AND place IN ('fridge', 'freezer')",
+               AND place IN ('fridge', 'freezer', 'room')",
             [session_id],
             |r| r.get(0),
         )?)
@@ -603,18 +618,22 @@ mod tests {
             .timestamp_millis();
         assert_eq!(k.use_by(Place::Freezer, T0), Some(expected));
         assert_eq!(k.use_by(Place::Fed, T0), None);
+        assert_eq!(k.use_by(Place::Room, T0), Some(T0 + 4 * HOUR));
         let longer = Keeping {
+            room_hours: 2,
             fridge_days: 3,
             freezer_months: 12,
             daily_need_ml: 0,
         };
         assert_eq!(longer.use_by(Place::Fridge, T0), Some(T0 + 3 * DAY_MS));
+        assert_eq!(longer.use_by(Place::Room, T0), Some(T0 + 2 * HOUR));
         assert!(longer.use_by(Place::Freezer, T0).unwrap() > expected);
         for bad in [
             Keeping {
                 fridge_days: 0,
                 ..k
             },
+            Keeping { room_hours: 5, ..k },
             Keeping {
                 freezer_months: 13,
                 ..k
@@ -666,6 +685,15 @@ mod tests {
         let s = d.stash(T0 + 5 * DAY_MS, &need).unwrap();
         assert_eq!((s.fridge_ml, s.freezer_ml, s.expired), (0.0, 60.0, 2));
         assert_eq!(s.portions.len(), 3);
+        // A bottle left on the counter counts for 4 hours.
+        let c = pumped(&mut d, now - HOUR, 70.0, &[share(Place::Room, 70.0)]);
+        let s = d.stash(now, &need).unwrap();
+        assert_eq!(s.room_ml, 70.0);
+        let last = s.portions.last().unwrap();
+        assert_eq!((last.session_id, last.place), (c, Place::Room));
+        let later = d.stash(now + 3 * HOUR + 1, &need).unwrap();
+        assert_eq!((later.room_ml, later.expired), (0.0, 1), "past its 4 hours");
+        d.use_milk(last.id, Used::Fed, now).unwrap();
         // With no daily need there is no "days of supply".
         let s = d.stash(now, &Keeping::default()).unwrap();
         assert_eq!(s.days_of_supply, None);

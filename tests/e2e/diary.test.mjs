@@ -192,7 +192,7 @@ test("sessions export to CSV through the system save dialog, which asks before r
   await waitFor("the file", () => existsSync(file) && statSync(file).size > 0, { timeoutMs: 30_000 });
   await app.waitForText("#diary-notice-text", (t) => t === "Saved sessions.csv.");
   const lines = readFileSync(file, "utf8").trim().split("\n");
-  assert.equal(lines[0], "id,start_utc,start_local,end_utc,end_local,utc_offset_min,duration_min,routine,left_ml,right_ml,total_ml,letdowns,first_letdown_s,comfort,tags,note,pump,stimulation,expression,suction,expression_from_s,fridge_ml,freezer_ml,fed_ml,discarded_ml");
+  assert.equal(lines[0], "id,start_utc,start_local,end_utc,end_local,utc_offset_min,duration_min,routine,left_ml,right_ml,total_ml,letdowns,first_letdown_s,comfort,tags,note,pump,stimulation,expression,suction,expression_from_s,fridge_ml,freezer_ml,fed_ml,discarded_ml,room_ml");
   assert.equal(lines.length, SESSIONS + 1);
 
   // Again, to the same name: the system dialog asks first. "Cancel" leaves

@@ -263,3 +263,22 @@ test("deleting a session with milk in the stash asks, and undo brings both back"
   await app.click("#tab-stash");
   await app.waitForText("#stash-totals", (t) => t.includes("Freezer 50 ml"));
 });
+
+test("a bottle left on the counter is in the stash for its 4 hours", async () => {
+  await app.execute("document.getElementById('diary').close()");
+  const third = await startSession();
+  await app.click("#end");
+  await app.waitForText("#finish h2");
+  await setValue("#amount-total", "30");
+  await setValue("#milk-place", "room");
+  await app.execute("document.getElementById('finish').requestSubmit()");
+  await waitFor("the third session saved", async () => query(diary, `SELECT count(*) AS n FROM milk WHERE session_id = ${third}`)[0].n === 1);
+  const [bottle] = query(diary, `SELECT m.place, m.use_by_ms, s.ended_ms FROM milk m JOIN sessions s ON s.id = m.session_id WHERE m.session_id = ${third}`);
+  assert.equal(bottle.place, "room");
+  assert.equal(bottle.use_by_ms, bottle.ended_ms + 4 * 3_600_000);
+  await app.click("#footer-diary");
+  await app.click("#tab-stash");
+  await app.waitForText("#stash-totals", (t) => t.includes("On the counter 30 ml"));
+  const rows = await app.execute("return [...document.querySelectorAll('#stash-list li')].map((li) => li.firstChild.textContent)");
+  assert.match(rows.at(-1), /^On the counter · 30 ml · pumped .* · use by \d\d:\d\d( tomorrow)?$/);
+});

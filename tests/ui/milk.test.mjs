@@ -9,6 +9,7 @@ const T0 = Date.UTC(2026, 0, 1, 8, 0); // Thu 1 Jan 2026, a fixed instant
 test("one place takes the whole amount; nothing is said without a place or an amount", () => {
   assert.deepEqual(milkShares({ milk: "freezer", milk_label: " bag 3 " }, 120, "ml"), [{ place: "freezer", amount_ml: 120, label: "bag 3" }]);
   assert.deepEqual(milkShares({ milk: "fed", milk_label: "bag 3" }, 120, "ml"), [{ place: "fed", amount_ml: 120, label: null }]);
+  assert.deepEqual(milkShares({ milk: "room", milk_label: "for the 4 pm feed" }, 90, "ml"), [{ place: "room", amount_ml: 90, label: "for the 4 pm feed" }]);
   assert.deepEqual(milkShares({ milk: "" }, 120, "ml"), []);
   assert.deepEqual(milkShares({ milk: "fridge" }, null, "ml"), []);
 });
@@ -39,6 +40,7 @@ test("the stash's lines: totals, days of supply, what expires soon", () => {
     soon: "130 ml should be used in the next 2 days. One portion is past the use-by date.",
   });
   assert.equal(stashSummary({ ...stash, days_of_supply: null, expiring: 0, expired: 0 }, "oz").totals, "Fridge 4.4 oz · Freezer 2.0 oz");
+  assert.equal(stashSummary({ ...stash, room_ml: 90, days_of_supply: null }, "ml").totals, "Fridge 130 ml · Freezer 60 ml · On the counter 90 ml");
   const portion = { place: "freezer", amount_ml: 60, pumped_ms: T0, pumped_offset_min: 60, label: "bag 7", use_by_ms: T0 + 181 * DAY, thawed: false };
   assert.equal(portionText(portion, "ml", T0, 60), "Freezer · 60 ml · pumped Thu 1 Jan · bag 7 · use by Wed 1 Jul 2026");
   const thawed = { ...portion, place: "fridge", thawed: true, use_by_ms: T0 + DAY / 2, label: null };

@@ -3,8 +3,10 @@
 import { ML_PER_OZ } from "./constants.js";
 import { formatAmount } from "./history.js";
 
+/** Where a split can send the milk (a bottle left out is one whole choice). */
 export const PLACES = ["fridge", "freezer", "fed", "discarded"];
-export const PLACE_NAMES = { fridge: "Fridge", freezer: "Freezer", fed: "Fed now", discarded: "Discarded" };
+export const PLACE_NAMES = { fridge: "Fridge", freezer: "Freezer", room: "On the counter", fed: "Fed now", discarded: "Discarded" };
+const STORED = ["fridge", "freezer", "room"];
 const DAY_MS = 86_400_000;
 
 /** A typed amount in ml: empty is 0 in a split; a bad one says so. */
@@ -25,7 +27,7 @@ function typedMl(text, unit) {
 export function milkShares(form, totalMl, unit) {
   const choice = form.milk ?? "";
   const label = String(form.milk_label ?? "").trim() || null;
-  const withLabel = (place) => (place === "fridge" || place === "freezer" ? label : null);
+  const withLabel = (place) => (STORED.includes(place) ? label : null);
   if (!choice) return [];
   if (choice !== "split") {
     if (!(totalMl > 0)) return [];
@@ -102,7 +104,8 @@ export function portionText(portion, unit, nowMs, offsetMin) {
 
 /** The stash's first lines: totals with days of supply, and what expires soon. */
 export function stashSummary(stash, unit) {
-  const totals = `Fridge ${formatAmount(stash.fridge_ml, unit)} · Freezer ${formatAmount(stash.freezer_ml, unit)}`;
+  const counter = stash.room_ml > 0 ? ` · On the counter ${formatAmount(stash.room_ml, unit)}` : "";
+  const totals = `Fridge ${formatAmount(stash.fridge_ml, unit)} · Freezer ${formatAmount(stash.freezer_ml, unit)}${counter}`;
   const days = stash.days_of_supply;
   const supply =
     days === null || days === undefined

@@ -77,9 +77,11 @@ export function setupPumpSettings({ store, notice: { show, attempt }, changePref
       if (!$("keep-fridge").options.length) {
         for (let d = 1; d <= 8; d++) $("keep-fridge").append(new Option(d === 1 ? "1 day" : `${d} days`, String(d)));
         for (let m = 1; m <= 12; m++) $("keep-freezer").append(new Option(m === 1 ? "1 month" : `${m} months`, String(m)));
+        for (let h = 1; h <= 4; h++) $("keep-room").append(new Option(h === 1 ? "1 hour" : `${h} hours`, String(h)));
       }
       $("keep-fridge").value = String(keeping.fridge_days);
       $("keep-freezer").value = String(keeping.freezer_months);
+      $("keep-room").value = String(keeping.room_hours);
     }
   }
 
@@ -143,11 +145,17 @@ export function setupPumpSettings({ store, notice: { show, attempt }, changePref
   $("pe-levels").addEventListener("change", showLevels);
   $("pe-double").addEventListener("change", showLevels);
   const keep = async () => {
-    const keeping = { ...store.get().prefs?.keeping, fridge_days: Number($("keep-fridge").value), freezer_months: Number($("keep-freezer").value) };
+    const keeping = {
+      ...store.get().prefs?.keeping,
+      fridge_days: Number($("keep-fridge").value),
+      freezer_months: Number($("keep-freezer").value),
+      room_hours: Number($("keep-room").value),
+    };
     if (!(await changePrefs({ keeping }))) render();
   };
   $("keep-fridge").addEventListener("change", keep);
   $("keep-freezer").addEventListener("change", keep);
+  $("keep-room").addEventListener("change", keep);
 
   /** Reads the pumps again as the settings open. */
   return { refresh: async () => set(await attempt(() => ipc.call("get_pumps"))) };

@@ -131,7 +131,7 @@ export function setupSession({ store, notice: { show, attempt, hide }, actions }
 
   function showMilkFields(choice) {
     $("milk-split").hidden = choice !== "split";
-    $("milk-label-row").hidden = !["fridge", "freezer", "split"].includes(choice);
+    $("milk-label-row").hidden = !["fridge", "freezer", "room", "split"].includes(choice);
   }
 
   async function openFinish() {

@@ -41,7 +41,7 @@ export function setupStash({ el, unit, notify, attempt, store }) {
           : [
               button("Used", "use"),
               p.place === "freezer" ? button("Move to fridge to thaw", "thaw") : null,
-              p.place === "fridge" && !p.thawed ? button("Move to freezer", "freeze") : null,
+              p.place !== "freezer" && !p.thawed ? button("Move to freezer", "freeze") : null,
             ];
         const item = el(
           "li",
