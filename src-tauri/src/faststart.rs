@@ -39,6 +39,7 @@ fn top_level(file: &mut (impl Read + Seek), len: u64) -> io::Result<Option<Vec<A
         let [a, b, c, d, k0, k1, k2, k3] = head;
         let size = match u32::from_be_bytes([a, b, c, d]) {
             0 => len - at,
+            1 if len - at < 16 => return Ok(None),
             1 => {
                 let mut big = [0u8; 8];
                 file.read_exact(&mut big)?;
@@ -73,10 +74,27 @@ fn be64(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_be_bytes(out))
 }
 
+/// How deep the boxes that hold chunk offsets nest: moov/trak/mdia/minf/stbl.
+/// A file nesting deeper is not a phone's (and must not exhaust the stack).
+const MAX_DEPTH: u8 = 8;
+
 /// Adds `shift(offset)` to every chunk offset (`stco`, `co64`) inside the
 /// atoms in `bytes[from..to]`, descending into the boxes that hold them.
 /// None when something does not add up (or the index is compressed).
 fn patch(bytes: &mut [u8], from: usize, to: usize, shift: &dyn Fn(u64) -> u64) -> Option<()> {
+    patch_in(bytes, from, to, shift, 0)
+}
+
+fn patch_in(
+    bytes: &mut [u8],
+    from: usize,
+    to: usize,
+    shift: &dyn Fn(u64) -> u64,
+    depth: u8,
+) -> Option<()> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
     let mut at = from;
     while at < to {
         let size = match be32(bytes, at)? {
@@ -91,7 +109,9 @@ fn patch(bytes: &mut [u8], from: usize, to: usize, shift: &dyn Fn(u64) -> u64) -
         }
         let kind = bytes.get(at + 4..at + 8)?;
         match kind {
-            b"trak" | b"mdia" | b"minf" | b"stbl" => patch(bytes, at + header, end, shift)?,
+            b"trak" | b"mdia" | b"minf" | b"stbl" => {
+                patch_in(bytes, at + header, end, shift, depth.saturating_add(1))?
+            }
             b"cmov" => return None,
             b"stco" | b"co64" => {
                 let wide = kind == b"co64";
@@ -289,7 +309,23 @@ mod tests {
         let mut compressed = file.clone();
         let at = compressed.windows(4).position(|w| w == b"trak").unwrap();
         compressed[at..at + 4].copy_from_slice(b"cmov");
+        // Boxes nested 100,000 deep (built front to back): refused, not a
+        // stack overflow, which would abort the app.
+        let depth = 100_000usize;
+        let mut deep = Vec::with_capacity(8 * depth + 16);
+        for k in (1..=depth).rev() {
+            deep.extend(((16 + 8 * k) as u32).to_be_bytes());
+            deep.extend(b"trak");
+        }
+        deep.extend(stco(&[]));
+        let ftyp = atom(b"ftyp", b"isom\0\0\x02\0");
+        let nested = [ftyp, atom(b"mdat", b"chunk"), atom(b"moov", &deep)].concat();
+        // An extended size in a header cut short.
+        let mut short_big = atom(b"ftyp", b"isom");
+        short_big.extend_from_slice(&[0, 0, 0, 1, b'm', b'd', b'a', b't', 0, 0]);
         for (what, bytes) in [
+            ("nested 100,000 deep", nested),
+            ("an extended size cut short", short_big),
             ("cut short", cut),
             ("an impossible count", bad_count),
             ("a compressed index", compressed),
