@@ -1,9 +1,8 @@
 //! Puts an MP4 or QuickTime file's index (`moov`) in front of its media data
 //! (`mdat`), as ffmpeg's qt-faststart does, while the baby's video is copied
-//! in. Phones write the index last; WebKitGTK plays the video from a `blob:`
-//! URL, and its demuxer reads a large blob with the index at the end from the
-//! wrong offsets, so from 720p up the decoder stops ("Failed to send data for
-//! decoding"). The same bytes with the index first play.
+//! in. Phones write the index last; a player streaming the file by ranges
+//! (WebView2, WKWebView) needs the index before it can show a picture. (On
+//! Linux the picture is played from a fragmented copy instead: fragment.rs.)
 //!
 //! Only the top level's 8- or 16-byte headers and the index itself are read
 //! (at most `MAX_MOOV`); chunk offsets are patched with checked arithmetic
@@ -15,18 +14,18 @@ use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// A phone's 3-minute video has an index of a few hundred KB.
-const MAX_MOOV: u64 = 32 << 20;
+pub(crate) const MAX_MOOV: u64 = 32 << 20;
 const MAX_ATOMS: usize = 4096;
 
 #[derive(Debug, Clone, Copy)]
-struct Atom {
-    kind: [u8; 4],
-    start: u64,
-    size: u64,
+pub(crate) struct Atom {
+    pub kind: [u8; 4],
+    pub start: u64,
+    pub size: u64,
 }
 
 /// The file's top-level atoms, or None if they do not tile it exactly.
-fn top_level(file: &mut (impl Read + Seek), len: u64) -> io::Result<Option<Vec<Atom>>> {
+pub(crate) fn top_level(file: &mut (impl Read + Seek), len: u64) -> io::Result<Option<Vec<Atom>>> {
     let mut atoms = Vec::new();
     let mut at = 0u64;
     while at < len {
@@ -62,12 +61,12 @@ fn top_level(file: &mut (impl Read + Seek), len: u64) -> io::Result<Option<Vec<A
     Ok(Some(atoms))
 }
 
-fn be32(bytes: &[u8], at: usize) -> Option<u32> {
+pub(crate) fn be32(bytes: &[u8], at: usize) -> Option<u32> {
     let b = bytes.get(at..at.checked_add(4)?)?;
     Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-fn be64(bytes: &[u8], at: usize) -> Option<u64> {
+pub(crate) fn be64(bytes: &[u8], at: usize) -> Option<u64> {
     let b = bytes.get(at..at.checked_add(8)?)?;
     let mut out = [0u8; 8];
     out.copy_from_slice(b);
@@ -223,10 +222,11 @@ pub fn copy(source: &Path, target: &Path) -> io::Result<bool> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn atom(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    /// A box of `kind` around `body` (fragment.rs's tests build files with it too).
+    pub(crate) fn atom(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
         let mut out = ((body.len() + 8) as u32).to_be_bytes().to_vec();
         out.extend_from_slice(kind);
         out.extend_from_slice(body);

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod error;
 pub mod export;
 pub mod faststart;
+pub mod fragment;
 pub mod history;
 pub mod insights;
 pub mod media;
@@ -205,8 +206,9 @@ fn open_main_window<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
 
 /// WebKitGTK's media player cannot load a video from a custom scheme
 /// (WebKit bug 146351; tauri#3725), so on Linux the page reads the video
-/// from `media:` with `fetch` and plays it from a `blob:` URL; `fetch`
-/// across schemes needs the scheme marked as allowing CORS. WebView2 and
+/// from `media:` with `fetch` and plays it through a Media Source (a WebM
+/// from a `blob:` URL); `fetch` across schemes needs the scheme marked as
+/// allowing CORS. WebView2 and
 /// WKWebView play `media:` URLs themselves, with ranges.
 #[cfg(target_os = "linux")]
 fn allow_media_reads<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {

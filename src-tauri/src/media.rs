@@ -36,6 +36,19 @@ pub const VIDEO_EXTENSIONS: [&str; 4] = ["mp4", "mov", "m4v", "webm"];
 /// A short clip of the baby; a longer phone video is minutes of 4K.
 pub const MAX_VIDEO_BYTES: u64 = 200 * 1024 * 1024;
 pub const MAX_VIDEO_MS: f64 = 180_000.0;
+
+/// Refuses a video longer than `MAX_VIDEO_MS` (and a little), in the parent's words.
+pub fn check_video_length(name: &str, duration_ms: f64) -> Result<()> {
+    if duration_ms > MAX_VIDEO_MS + 500.0 {
+        let seconds = (duration_ms / 1000.0).round() as u64;
+        return Err(Error::BadFile(format!(
+            "“{name}” is {} min {} s long. Please choose a video of 3 minutes or less.",
+            seconds / 60,
+            seconds % 60
+        )));
+    }
+    Ok(())
+}
 /// The first frame the webview drew, as a JPEG, at most 2560 px a side.
 pub const MAX_POSTER_BYTES: usize = 8 * 1024 * 1024;
 
@@ -270,11 +283,16 @@ impl MediaDir {
         if !looks_like_video(&head) {
             return Err(not_video());
         }
+        // Its length from its own index, where it has one: a long video is
+        // refused before the page tries to play it.
+        if let Ok(Some(ms)) = crate::fragment::duration_ms(source) {
+            check_video_length(&name, ms)?;
+        }
         let target = self.video_path(id, ext).ok_or_else(not_video)?;
         let write = |e: std::io::Error| Error::MediaWrite(e.to_string());
         std::fs::create_dir_all(self.root.join("videos")).map_err(write)?;
         let part = target.with_extension(format!("{ext}.part"));
-        // With its index in front: WebKitGTK cannot play a large one at the end.
+        // With its index in front, for players that stream it by ranges.
         let copied = match ext {
             "webm" => std::fs::copy(source, &part).map(|_| ()),
             _ => crate::faststart::copy(source, &part).map(|_| ()),

@@ -1,6 +1,6 @@
 //! Property-based fuzzing (proptest) of everything that reads bytes or text
-//! from outside: the photo import, the recording probe, and every JSON shape
-//! a command accepts. Damaged versions of real files (bytes overwritten, cut
+//! from outside: the photo import, the recording probe, the video's
+//! fragmenting, and every JSON shape a command accepts. Damaged versions of real files (bytes overwritten, cut
 //! short, junk in front) and arbitrary JSON go in; a plain error or a good
 //! result must come out — never a panic, never a half-written file.
 //!
@@ -90,6 +90,8 @@ const CLIPS: &[&str] = &[
     "baby.webm",
 ];
 
+const VIDEOS: &[&str] = &["phone-h264.mp4", "phone-hevc.mov", "baby.mov"];
+
 /// Files under `dir`, in every subfolder.
 fn files_in(dir: &Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |entries| {
@@ -148,6 +150,23 @@ proptest! {
             }
             Err(Error::BadClip(message) | Error::BadFile(message)) => prop_assert!(!message.is_empty()),
             Err(other) => prop_assert!(false, "unexpected error kind {}: {}", other.kind(), other),
+        }
+    }
+
+    #[test]
+    /// The baby's video is fragmented for WebKitGTK's Media Source player in
+    /// the app's own process (fragment.rs): a damaged copy is fragmented or
+    /// refused, never a panic, and never asks for more than the file holds.
+    #[test]
+    fn a_damaged_video_is_fragmented_or_refused_without_panic(which in 0..VIDEOS.len(), d in damage()) {
+        let f = fixtures();
+        let original = std::fs::read(f.dir.path().join(VIDEOS[which])).unwrap();
+        let damaged = apply(&original, &d);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(VIDEOS[which]);
+        std::fs::write(&path, &damaged).unwrap();
+        if let Ok(Some(out)) = letdown::fragment::fragmented(&path) {
+            prop_assert!(out.len() <= 2 * damaged.len() + 4096, "{} bytes from {}", out.len(), damaged.len());
         }
     }
 

@@ -53,14 +53,42 @@ export function mediaUrl(kind, id, platform = globalThis.navigator?.userAgent ??
 
 /** A URL the page's <video> can play a kept video from: the `media:` URL
  * itself where the webview's player loads custom schemes (WebView2,
- * WKWebView); on Linux, whose WebKitGTK player cannot, the video read from
- * it whole into a `blob:` URL (revoke it with `URL.revokeObjectURL`). */
+ * WKWebView); on Linux, whose WebKitGTK player cannot, a Media Source of its
+ * picture (MP4 and QuickTime) or the video read whole into a `blob:` URL
+ * (WebM); revoke either with `URL.revokeObjectURL`. */
 export async function videoUrl(id, mime, platform = globalThis.navigator?.userAgent ?? "") {
   const url = mediaUrl("video", id, platform);
   if (!/Linux/.test(platform) || /Android/.test(platform)) return url;
+  // From a blob: URL WebKitGTK garbles videos above about 2 Mbit/s (docs/PACKAGING.md);
+  // its Media Source player plays them, as a fragmented MP4 (fragment.rs).
+  if (mime !== "video/webm" && globalThis.MediaSource) return sourceUrl(mediaUrl("picture", id, platform));
   const response = await fetch(url);
   if (!response.ok) throw new Error(`media: answered ${response.status}`);
   return URL.createObjectURL(new Blob([await response.arrayBuffer()], { type: mime }));
+}
+
+/** A `blob:` URL of a MediaSource fed the fragmented MP4 at `url`; a file
+ * it cannot take ends the stream as a decode error, which the <video> reports. */
+async function sourceUrl(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`media: answered ${response.status}`);
+  const bytes = await response.arrayBuffer();
+  const source = new MediaSource();
+  source.addEventListener(
+    "sourceopen",
+    () => {
+      try {
+        const buffer = source.addSourceBuffer("video/mp4");
+        buffer.addEventListener("updateend", () => source.endOfStream(), { once: true });
+        buffer.addEventListener("error", () => source.readyState === "open" && source.endOfStream("decode"), { once: true });
+        buffer.appendBuffer(bytes);
+      } catch {
+        source.endOfStream("decode");
+      }
+    },
+    { once: true },
+  );
+  return URL.createObjectURL(source);
 }
 
 /** Opens the system's file picker; resolves to a path or null. */

@@ -131,14 +131,7 @@ pub fn add_video(
                 "“{name}” looks damaged or incomplete, so Letdown cannot show it."
             )));
         }
-        if duration_ms > crate::media::MAX_VIDEO_MS + 500.0 {
-            let seconds = (duration_ms / 1000.0).round() as u64;
-            return Err(Error::BadFile(format!(
-                "“{name}” is {} min {} s long. Please choose a video of 3 minutes or less.",
-                seconds / 60,
-                seconds % 60
-            )));
-        }
+        crate::media::check_video_length(&name, duration_ms)?;
         if !(1..=crate::media::MAX_SIDE).contains(&width)
             || !(1..=crate::media::MAX_SIDE).contains(&height)
         {
@@ -200,8 +193,10 @@ const VIDEO_CHUNK: u64 = 4 * 1024 * 1024;
 /// Answers `media://localhost/photo/<id>` (the large copy),
 /// `media://localhost/window/<id>` (the window-sized copy, or the large one
 /// for a photo imported before there were window-sized copies),
-/// `media://localhost/thumb/<id>` and `media://localhost/video/<id>` (with
-/// HTTP ranges, which WebKit needs to seek and loop); everything else —
+/// `media://localhost/thumb/<id>`, `media://localhost/video/<id>` (with
+/// HTTP ranges, which WebKit needs to seek and loop) and
+/// `media://localhost/picture/<id>` (its picture as a fragmented MP4,
+/// fragment.rs); everything else —
 /// other paths, `..`, absolute paths — is not found.
 pub fn serve(media: Option<&MediaDir>, path: &str, range: Option<&str>) -> Response<Vec<u8>> {
     let not_found = || {
@@ -209,6 +204,20 @@ pub fn serve(media: Option<&MediaDir>, path: &str, range: Option<&str>) -> Respo
             .status(StatusCode::NOT_FOUND)
             .body(Vec::new())
     };
+    // The picture track alone, fragmented, for WebKitGTK's Media Source player.
+    if let Some(id) = path.strip_prefix("/picture/") {
+        let fragmented = media
+            .and_then(|m| m.find_video(id))
+            .and_then(|(file, _)| crate::fragment::fragmented(&file).ok().flatten());
+        return match fragmented {
+            Some(bytes) => Response::builder()
+                .header(header::CONTENT_TYPE, "video/mp4")
+                .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+                .body(bytes),
+            None => not_found(),
+        }
+        .unwrap_or_else(|_| Response::new(Vec::new()));
+    }
     let found = media.and_then(|m| {
         let rest = path.strip_prefix('/')?;
         let (kind, id) = rest.split_once('/')?;
@@ -380,6 +389,11 @@ mod tests {
             "/video/../videos/abc123.mov",
             "/video/abc123.mov",
             "/video/",
+            "/picture/../videos/abc123.mov",
+            "/picture/abc123.mov",
+            "/picture/",
+            // A kept video that is not an MP4 it can fragment.
+            "/picture/abc123",
         ] {
             assert_eq!(
                 serve(Some(&media), bad, None).status(),
