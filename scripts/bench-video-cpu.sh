@@ -20,12 +20,10 @@ cargo build -q --release -p letdown --example perf_data
 
 work="$ROOT/target/bench-video"
 rm -rf "$work" && mkdir -p "$work"
-# A phone's video, 30 frames a second, H.264, a minute long, at 640 × 360:
-# under Xvfb here WebKitGTK's player stops 720p videos in the calm screen
-# with a decoding error (BENCHMARKS.md), and a video that does not play
-# would measure its still frame.
-ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=640x360:rate=30:duration=60" \
-  -c:v libx264 -preset veryfast -pix_fmt yuv420p "$work/phone.mp4"
+# A phone's video: 720p, 30 frames a second, H.264 at 6 Mbit/s, a minute long
+# (on Linux Letdown plays it through Media Source, docs/PACKAGING.md).
+ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=${VIDEO_SIZE:-1280x720}:rate=30:duration=60" \
+  -c:v libx264 -preset veryfast -b:v 6M -maxrate 6M -bufsize 6M -pix_fmt yuv420p "$work/phone.mp4"
 ffmpeg -hide_banner -loglevel error -y -i "$work/phone.mp4" -frames:v 1 "$work/poster.jpg"
 convert -size 1008x756 plasma:fractal -seed 5 -resize '4032x3024!' -quality 90 "$work/photo.jpg"
 "$ROOT/target/release/examples/perf_data" "$work/data-photo" "$work/photo.jpg"

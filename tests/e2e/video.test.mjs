@@ -5,6 +5,7 @@
 // too long, damaged or not a video gets a message and leaves the photo.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { closeWithFixtures, launchWithFixtures, query, recordSound, toneHz, waitFor } from "./driver.mjs";
@@ -148,12 +149,30 @@ test("phone videos at 720p and 6 Mbit/s, H.264 and HEVC, play and loop", async (
     await waitFor(`${file} to play 2 s`, async () => (await videoState()).time > 2, { timeoutMs: 15_000 });
     await waitFor(`${file} to loop`, async () => (await videoState()).time < 1.5, { timeoutMs: 15_000 });
     await playing();
-    const { rect } = await videoState();
-    const first = app.windowShot(`video-${kind}-720p`);
-    await waitFor("the picture to move", async () => changed(first, app.windowShot(`video-${kind}-720p-later`), rect) > 0.02, { timeoutMs: 5000, everyMs: 400 });
-    assert.equal(await app.execute("return document.querySelector('.photo video').error?.code ?? null"), null, "no decode error");
+    await picturesMove(`video-${kind}-720p`);
   }
 });
+
+test("a minute of phone video (45 MB) plays: WebKit refuses it in one append", async () => {
+  execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=60",
+    "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "6M", "-maxrate", "6M", "-bufsize", "6M", "-pix_fmt", "yuv420p", join(fixtures, "minute.mp4")]);
+  assert.match(await drop("minute.mp4"), /^Video added/);
+  const video = await active();
+  await waitFor("the minute to show", async () => {
+    const v = await videoState();
+    return !v.hidden && v.shown === video && v.ready >= 2;
+  });
+  await waitFor("it to play 3 s", async () => (await videoState()).time > 3, { timeoutMs: 15_000 });
+  await picturesMove("video-minute");
+});
+
+/** Checks the shown video's picture changes between two shots, with no decode error. */
+async function picturesMove(name) {
+  const { rect } = await videoState();
+  const first = app.windowShot(name);
+  await waitFor("the picture to move", async () => changed(first, app.windowShot(`${name}-later`), rect) > 0.02, { timeoutMs: 5000, everyMs: 400 });
+  assert.equal(await app.execute("return document.querySelector('.photo video').error?.code ?? null"), null, "no decode error");
+}
 
 test("a video too long, damaged or not a video gets a message, and what was shown stays", async () => {
   const shown = await active();

@@ -67,6 +67,8 @@ export async function videoUrl(id, mime, platform = globalThis.navigator?.userAg
   return URL.createObjectURL(new Blob([await response.arrayBuffer()], { type: mime }));
 }
 
+const APPEND_BYTES = 1 << 20;
+
 /** A `blob:` URL of a MediaSource fed the fragmented MP4 at `url`; a file
  * it cannot take ends the stream as a decode error, which the <video> reports. */
 async function sourceUrl(url) {
@@ -74,16 +76,31 @@ async function sourceUrl(url) {
   if (!response.ok) throw new Error(`media: answered ${response.status}`);
   const bytes = await response.arrayBuffer();
   const source = new MediaSource();
+  const fail = () => source.readyState === "open" && source.endOfStream("decode");
   source.addEventListener(
     "sourceopen",
     () => {
       try {
         const buffer = source.addSourceBuffer("video/mp4");
-        buffer.addEventListener("updateend", () => source.endOfStream(), { once: true });
-        buffer.addEventListener("error", () => source.readyState === "open" && source.endOfStream("decode"), { once: true });
-        buffer.appendBuffer(bytes);
+        // A megabyte at a time: WebKit refuses one large append (QuotaExceededError).
+        let at = 0;
+        const next = () => {
+          if (at >= bytes.byteLength) return source.readyState === "open" && source.endOfStream();
+          const length = Math.min(APPEND_BYTES, bytes.byteLength - at);
+          buffer.appendBuffer(new Uint8Array(bytes, at, length));
+          at += length;
+        };
+        buffer.addEventListener("updateend", () => {
+          try {
+            next();
+          } catch {
+            fail();
+          }
+        });
+        buffer.addEventListener("error", fail, { once: true });
+        next();
       } catch {
-        source.endOfStream("decode");
+        fail();
       }
     },
     { once: true },
