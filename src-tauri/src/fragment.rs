@@ -125,20 +125,15 @@ fn samples(stbl: &[u8]) -> Option<Vec<Sample>> {
         return None;
     }
 
-    // Composition offsets (B-frames), if any: version 1 is signed.
+    // Composition offsets (B-frames), if any. Read as signed in every
+    // version, as ffmpeg does: QuickTime writes negative ones in version 0.
     let mut shifts = vec![0i64; count];
     if let Some(ctts) = find(&boxes, b"ctts") {
-        let signed = ctts.body.first() == Some(&1);
         let (_, runs) = table(ctts.body, 8)?;
         let mut at = 0usize;
         for run in runs.chunks_exact(8) {
             let n = usize::try_from(be32(run, 0)?).ok()?;
-            let raw = be32(run, 4)?;
-            let value = if signed {
-                i64::from(raw as i32)
-            } else {
-                i64::from(raw)
-            };
+            let value = i64::from(be32(run, 4)? as i32);
             for slot in shifts.get_mut(at..at.checked_add(n)?)? {
                 *slot = value;
             }
@@ -224,7 +219,10 @@ fn full(version: u8, flags: u32) -> [u8; 4] {
 }
 
 /// The init segment: the picture track's description, with no samples.
-fn init_segment(trak: &[u8], timescale: u32) -> Option<Vec<u8>> {
+/// (The edit list is left out: it is in the movie's timescale, not this
+/// one, and WebKitGTK's Media Source ignores it.) `duration` is the track's
+/// length in its own timescale, so the page knows it before the last append.
+fn init_segment(trak: &[u8], timescale: u32, duration: u32) -> Option<Vec<u8>> {
     let trak_boxes = children(trak)?;
     let mut tkhd = find(&trak_boxes, b"tkhd")?.whole.to_vec();
     // The track becomes track 1 (its id follows two times, 4 or 8 bytes each).
@@ -235,8 +233,6 @@ fn init_segment(trak: &[u8], timescale: u32) -> Option<Vec<u8>> {
     };
     tkhd.get_mut(id_at..id_at + 4)?
         .copy_from_slice(&1u32.to_be_bytes());
-    // The edit list says where showing starts (after the decoding delay).
-    let edts = find(&trak_boxes, b"edts").map_or(&[][..], |c| c.whole);
     let mdia = find(&trak_boxes, b"mdia")?.body;
     let mdia_boxes = children(mdia)?;
     let minf = find(&mdia_boxes, b"minf")?.body;
@@ -274,7 +270,7 @@ fn init_segment(trak: &[u8], timescale: u32) -> Option<Vec<u8>> {
     mvhd.extend_from_slice(&full(0, 0));
     mvhd.extend_from_slice(&[0; 8]); // created, modified
     mvhd.extend_from_slice(&timescale.to_be_bytes());
-    mvhd.extend_from_slice(&[0; 4]); // duration: the fragments say
+    mvhd.extend_from_slice(&duration.to_be_bytes());
     mvhd.extend_from_slice(&0x0001_0000u32.to_be_bytes()); // rate 1.0
     mvhd.extend_from_slice(&0x0100u16.to_be_bytes()); // volume 1.0
     mvhd.extend_from_slice(&[0; 10]);
@@ -293,7 +289,7 @@ fn init_segment(trak: &[u8], timescale: u32) -> Option<Vec<u8>> {
         b"moov",
         &[
             &boxed(b"mvhd", &[&mvhd]),
-            &boxed(b"trak", &[&tkhd, edts, &new_mdia]),
+            &boxed(b"trak", &[&tkhd, &new_mdia]),
             &boxed(b"mvex", &[&boxed(b"trex", &[&trex])]),
         ],
     );
@@ -373,7 +369,7 @@ pub fn duration_ms(path: &Path) -> io::Result<Option<f64>> {
     let Some(index) = read_index(path)? else {
         return Ok(None);
     };
-    let mvhd = index.get(8..).and_then(|body| dig(body, &[b"mvhd"]));
+    let mvhd = dig(moov_body(&index), &[b"mvhd"]);
     let found = mvhd.and_then(|m| {
         let (timescale, duration) = if m.body.first() == Some(&1) {
             (be32(m.body, 20)?, be64(m.body, 24)?)
@@ -383,6 +379,12 @@ pub fn duration_ms(path: &Path) -> io::Result<Option<f64>> {
         (timescale > 0).then(|| duration as f64 * 1000.0 / f64::from(timescale))
     });
     Ok(found)
+}
+
+/// The body of a `moov` read whole, after its 8- or 16-byte header.
+fn moov_body(index: &[u8]) -> &[u8] {
+    let header = if be32(index, 0) == Some(1) { 16 } else { 8 };
+    index.get(header..).unwrap_or_default()
 }
 
 /// The file's `moov`, whole, if its top level tiles it and the index is not too large.
@@ -412,14 +414,16 @@ pub fn fragmented(path: &Path) -> io::Result<Option<Vec<u8>>> {
     };
     let mut file = File::open(path)?;
     let len = file.metadata()?.len();
-    let Some(body) = index.get(8..) else {
-        return Ok(None);
-    };
-    let Some((trak, timescale)) = picture_track(body) else {
+    let Some((trak, timescale)) = picture_track(moov_body(&index)) else {
         return Ok(None);
     };
     let found = dig(trak, &[b"mdia", b"minf", b"stbl"]).and_then(|stbl| samples(stbl.body));
-    let (Some(samples), Some(init)) = (found, init_segment(trak, timescale)) else {
+    let Some(samples) = found else {
+        return Ok(None);
+    };
+    let length: u64 = samples.iter().map(|s| u64::from(s.duration)).sum();
+    let Some(init) = init_segment(trak, timescale, u32::try_from(length).unwrap_or(u32::MAX))
+    else {
         return Ok(None);
     };
     // Every picture must lie inside the file.
@@ -647,6 +651,47 @@ mod tests {
             .take_while(|c| c.kind != b"moof")
             .map(|c| c.whole.len())
             .sum()
+    }
+
+    #[test]
+    fn the_init_segment_knows_the_length_and_offsets_may_be_negative() {
+        // QuickTime writes negative composition offsets in a version 0 ctts.
+        let (bytes, _) = file(3, &[1], Some(&[1024, (-512i32) as u32, 0]));
+        let out = run(&bytes).unwrap();
+        let mvhd = dig(&out, &[b"moov", b"mvhd"]).unwrap().body;
+        assert_eq!(be32(mvhd, 12), Some(15360), "the track's timescale");
+        assert_eq!(
+            be32(mvhd, 16),
+            Some(3 * 512),
+            "its length, before the last append"
+        );
+        assert!(
+            dig(&out, &[b"moov", b"trak", b"edts"]).is_none(),
+            "no edit list"
+        );
+        let trun = dig(&out[moof_offset(&out)..], &[b"moof", b"traf", b"trun"])
+            .unwrap()
+            .body;
+        assert_eq!(be32(trun, 12 + 16 + 12).map(|v| v as i32), Some(-512));
+    }
+
+    #[test]
+    fn a_moov_with_a_64_bit_size_is_read() {
+        let (bytes, data) = file(3, &[1], None);
+        let at = bytes.windows(4).position(|w| w == b"moov").unwrap() - 4;
+        let size = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as u64;
+        let mut wide = bytes[..at].to_vec();
+        wide.extend(1u32.to_be_bytes());
+        wide.extend_from_slice(b"moov");
+        wide.extend((size + 8).to_be_bytes());
+        wide.extend_from_slice(&bytes[at + 8..]);
+        let out = run(&wide).expect("understood");
+        let pictures: Vec<u8> = top(&out)
+            .into_iter()
+            .filter(|(k, _)| k == "mdat")
+            .flat_map(|(_, b)| b)
+            .collect();
+        assert_eq!(pictures, data);
     }
 
     #[test]

@@ -74,7 +74,7 @@ const APPEND_BYTES = 1 << 20;
 async function sourceUrl(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`media: answered ${response.status}`);
-  const bytes = await response.arrayBuffer();
+  let bytes = await response.arrayBuffer();
   const source = new MediaSource();
   const fail = () => source.readyState === "open" && source.endOfStream("decode");
   source.addEventListener(
@@ -85,7 +85,11 @@ async function sourceUrl(url) {
         // A megabyte at a time: WebKit refuses one large append (QuotaExceededError).
         let at = 0;
         const next = () => {
-          if (at >= bytes.byteLength) return source.readyState === "open" && source.endOfStream();
+          if (bytes === null || source.readyState !== "open") return;
+          if (at >= bytes.byteLength) {
+            bytes = null; // the SourceBuffer holds its own copy now
+            return source.endOfStream();
+          }
           const length = Math.min(APPEND_BYTES, bytes.byteLength - at);
           buffer.appendBuffer(new Uint8Array(bytes, at, length));
           at += length;
